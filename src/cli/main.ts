@@ -1,0 +1,12 @@
+import { Command } from 'commander';
+import { registerServe } from './serve.js';
+import { registerMigrate } from './migrateCommand.js';
+
+const program = new Command('order-ledger')
+  .description('An event-sourced order ledger: one trustworthy history of every order.')
+  .showHelpAfterError();
+
+registerServe(program);
+registerMigrate(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
+import { startService } from '../main.js';
+import { exitWith } from './exitWith.js';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve', { isDefault: true })
+    .description('run the service (embedded PostgreSQL unless DATABASE_URL is set)')
+    .action(async () => {
+      const config = exitWith(() => loadConfig());
+      const logger = createLogger(config.logLevel);
+      const service = await startService(config, logger).catch((error: Error) => {
+        logger.fatal({ err: error }, 'start-up failed');
+        process.exit(1);
+      });
+      logger.info(`order-ledger listening on ${service.address}`);
+      const shutdown = (signal: string) => {
+        logger.info(`${signal} received, shutting down`);
+        // A hung shutdown must not keep the process (or PostgreSQL) alive forever.
+        setTimeout(() => process.exit(1), 9_000).unref();
+        service.stop().then(
+          () => process.exit(0),
+          (error: Error) => {
+            logger.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+    });
+}

@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** The environment variables the service reads, with their defaults. */
+export const configSchema = z.object({
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  DATABASE_URL: optionalText.pipe(
+    z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+  ),
+  LEDGER_DATA_DIR: z.string().trim().min(1).default('./.ledger'),
+  EVENTSTORE_CONNECTION_STRING: optionalText.pipe(
+    z.string().regex(/^(esdb|kurrentdb|kurrent|esdb\+discover|kurrentdb\+discover):\/\//, 'must be an esdb:// or kurrentdb:// connection string').optional(),
+  ),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  LEDGER_API_KEYS_FILE: optionalText,
+  LEDGER_MAX_BATCH_SIZE: positiveInt(500),
+  LEDGER_MAX_IN_FLIGHT_APPENDS: positiveInt(256),
+  LEDGER_RATE_LIMIT_PER_MINUTE: positiveInt(600_000),
+  LEDGER_BODY_LIMIT_BYTES: positiveInt(5 * 1024 * 1024),
+  LEDGER_OWNERSHIP_FILE: optionalText,
+  LEDGER_INTEGRATORS_FILE: optionalText,
+});
+
+/** Typed, validated settings, read once at start. */
+export interface Config {
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  eventStoreConnectionString: string | undefined;
+  logLevel: (typeof logLevels)[number];
+  apiKeysFile: string;
+  maxBatchSize: number;
+  maxInFlightAppends: number;
+  rateLimitPerMinute: number;
+  bodyLimitBytes: number;
+  ownershipFile: string | undefined;
+  integratorsFile: string | undefined;
+}
+
+/** Raised when the environment holds a value the service cannot run with. */
+export class ConfigError extends Error {
+  readonly code = 'INVALID_CONFIG';
+  constructor(readonly problems: readonly { variable: string; reason: string }[]) {
+    super(
+      'Invalid configuration:\n' +
+        problems.map((p) => `  ${p.variable}: ${p.reason}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(environment)'),
+        reason: issue.message,
+      })),
+    );
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.LEDGER_DATA_DIR);
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    eventStoreConnectionString: e.EVENTSTORE_CONNECTION_STRING,
+    logLevel: e.LOG_LEVEL,
+    apiKeysFile: path.resolve(e.LEDGER_API_KEYS_FILE ?? path.join(dataDir, 'api-keys.json')),
+    maxBatchSize: e.LEDGER_MAX_BATCH_SIZE,
+    maxInFlightAppends: e.LEDGER_MAX_IN_FLIGHT_APPENDS,
+    rateLimitPerMinute: e.LEDGER_RATE_LIMIT_PER_MINUTE,
+    bodyLimitBytes: e.LEDGER_BODY_LIMIT_BYTES,
+    ownershipFile: e.LEDGER_OWNERSHIP_FILE,
+    integratorsFile: e.LEDGER_INTEGRATORS_FILE,
+  };
+}

