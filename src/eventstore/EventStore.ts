@@ -1,0 +1,105 @@
+/**
+ * A position in the global log: opaque, totally ordered, serialisable.
+ * Adapters encode it as a fixed-width string so that positions compare
+ * correctly as plain strings (in JavaScript and in SQL): `a < b` iff a is
+ * earlier. `START` is before every event.
+ */
+export type Position = string & { readonly __brand: 'Position' };
+
+export const START = '' as Position;
+
+/** Stream revisions count from 0; `no_stream` means the stream has no events yet. */
+export type ExpectedRevision = bigint | 'no_stream' | 'stream_exists' | 'any';
+
+/** An event as the caller hands it to `append`. */
+export interface EventToAppend {
+  /** Deterministic (UUIDv5 of the idempotency key), so retries are recognised. */
+  readonly id: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: Record<string, unknown>;
+}
+
+/** An event as the log holds it. */
+export interface RecordedEvent {
+  readonly id: string;
+  readonly streamId: string;
+  readonly revision: bigint;
+  readonly position: Position;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: Record<string, unknown>;
+  /** When the log recorded it (the store's clock). */
+  readonly recordedAt: Date;
+  /** sha256(previous hash in the stream ‖ canonical JSON of the event), hex. */
+  readonly hash: string;
+  /** The previous event's hash in this stream, or null for the first event. */
+  readonly prevHash: string | null;
+}
+
+export interface AppendResult {
+  /** The stream's revision after the append (its last event's revision). */
+  readonly nextRevision: bigint;
+  /** The position of the last appended event. */
+  readonly position: Position;
+  /** True when every event already stood in the stream: nothing was written. */
+  readonly idempotentReplay: boolean;
+}
+
+export interface ReadAllOptions {
+  /** Read events strictly after this position (default START). */
+  readonly after?: Position;
+  readonly limit: number;
+  /** Only these event types (all when absent). */
+  readonly types?: readonly string[];
+}
+
+export interface ReadAllPage {
+  readonly events: readonly RecordedEvent[];
+  /** Resume from here; equals `after` when the page is empty. */
+  readonly nextPosition: Position;
+  /** True when the page ended because the safe end of the log was reached. */
+  readonly isEnd: boolean;
+}
+
+export interface SubscribeAllOptions {
+  readonly after?: Position;
+  readonly types?: readonly string[];
+  readonly signal: AbortSignal;
+  /** Events fetched per page during catch-up (default 1000). */
+  readonly batchSize?: number;
+}
+
+/**
+ * How far readers trail the newest write. Readers only see events that no
+ * in-flight transaction can precede; a long transaction holds them back.
+ */
+export interface ReadLag {
+  readonly newestPosition: Position;
+  readonly safePosition: Position;
+  /** Events written but not yet readable. */
+  readonly eventsBehind: number;
+  /** Age in seconds of the oldest transaction that holds readers back, if any. */
+  readonly oldestBlockingTransactionSeconds: number | null;
+}
+
+/** The event log port; every adapter passes `test/eventstore/contract`. */
+export interface EventStore {
+  /**
+   * Appends `events` to `streamId` atomically, if the stream's revision
+   * matches `expectedRevision`. Throws `WrongExpectedRevision` otherwise.
+   * Appending events whose ids already stand in the stream at those
+   * revisions writes nothing and returns the original result.
+   */
+  append(streamId: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
+  /** The stream's events in revision order (none when the stream does not exist). */
+  readStream(streamId: string, options?: { fromRevision?: bigint }): AsyncIterable<RecordedEvent>;
+  /** One page of the global log, in position order. */
+  readAll(options: ReadAllOptions): Promise<ReadAllPage>;
+  /** Catch up from `after`, then follow live writes until `signal` aborts. Pull-based: never buffers more than a page. */
+  subscribeAll(options: SubscribeAllOptions): AsyncIterable<RecordedEvent>;
+  /** The newest position in the log (START when empty), readable or not yet. */
+  headPosition(): Promise<Position>;
+  readLag(): Promise<ReadLag>;
+  close(): Promise<void>;
+}
