@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Canonical JSON: object keys sorted by code unit, no insignificant white
+ * space, `undefined` members dropped, numbers as JavaScript prints them
+ * (RFC 8785 style). The same value always gives the same bytes, so a hash
+ * over it is reproducible by any verifier.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new TypeError('canonicalJson: non-finite numbers have no JSON form');
+    }
+    if (typeof value === 'bigint') return value.toString();
+    return JSON.stringify(value) ?? 'null';
+  }
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** The part of a stored event the audit hash covers. */
+export interface HashedEvent {
+  readonly id: string;
+  readonly streamId: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: Record<string, unknown>;
+  /** ISO-8601 time the log recorded the event. */
+  readonly recordedAt: string;
+}
+
+/** The canonical text of the hashed part of an event. */
+export function hashedText(event: HashedEvent): string {
+  return canonicalJson({
+    id: event.id,
+    streamId: event.streamId,
+    type: event.type,
+    data: event.data,
+    metadata: event.metadata,
+    recordedAt: event.recordedAt,
+  });
+}
+
+/**
+ * `sha256(prevHash ‖ canonicalJson(event))` as lowercase hex, where prevHash
+ * is the previous event's hex hash in the same stream ('' for the first).
+ * The PostgreSQL adapter computes the same digest in SQL at append time.
+ */
+export function chainHash(prevHash: string | null, canonicalEventText: string): string {
+  return createHash('sha256').update(prevHash ?? '', 'utf8').update(canonicalEventText, 'utf8').digest('hex');
+}
