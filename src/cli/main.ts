@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerServe } from './serve.js';
 import { registerMigrate } from './migrateCommand.js';
+import { registerKeys } from './keysCommand.js';
 
 const program = new Command('order-ledger')
   .description('An event-sourced order ledger: one trustworthy history of every order.')
@@ -8,5 +9,6 @@ const program = new Command('order-ledger')
 
 registerServe(program);
 registerMigrate(program);
+registerKeys(program);
 
 await program.parseAsync(process.argv);

@@ -1,16 +1,100 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type pg from 'pg';
+import type { EventStore } from '../eventstore/EventStore.js';
 import type { Logger } from '../logger.js';
+import { AppendGate } from './appendGate.js';
+import type { ApiKeyFile } from './auth/apiKeyFile.js';
+import { authentication } from './auth/authentication.js';
+import { correlation } from './correlation.js';
+import { installErrorHandlers } from './errorHandler.js';
+import './fastifyTypes.js';
 import { healthRoutes } from './healthRoutes.js';
+import { LedgerMetrics } from './metrics.js';
 
-/** The ports the HTTP app is built from; `main.ts` wires the real ones. */
+/** Limits that protect the service; all come from configuration. */
+export interface HttpLimits {
+  maxBatchSize: number;
+  maxInFlightAppends: number;
+  rateLimitPerMinute: number;
+  bodyLimitBytes: number;
+}
+
+export const defaultLimits: HttpLimits = { maxBatchSize: 500, maxInFlightAppends: 256, rateLimitPerMinute: 600_000, bodyLimitBytes: 5 * 1024 * 1024 };
+
+/** The ports the HTTP app is built from; `main.ts` wires the real ones, tests their own. */
 export interface AppDeps {
   logger: Logger;
   pool: pg.Pool;
+  store?: EventStore;
+  keys?: ApiKeyFile;
+  limits?: Partial<HttpLimits>;
+  metrics?: LedgerMetrics;
+  /** Route plugins of other areas (reports, feed, admin), registered under the same app. */
+  plugins?: readonly FastifyPluginAsync[];
+}
+
+export interface AppContext {
+  readonly metrics: LedgerMetrics;
+  readonly gate: AppendGate;
+  readonly limits: HttpLimits;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ledger: AppContext;
+  }
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger }) as unknown as FastifyInstance;
-  await app.register(healthRoutes, { pool: deps.pool });
+  const limits = { ...defaultLimits, ...deps.limits };
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: limits.bodyLimitBytes,
+    disableRequestLogging: true,
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  const metrics = deps.metrics ?? new LedgerMetrics();
+  app.decorate('ledger', { metrics, gate: new AppendGate(limits.maxInFlightAppends), limits });
+  installErrorHandlers(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'order-ledger', version: '1', description: 'One trustworthy, append-only history of every order transition.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An order-ledger API key (olk_…).' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(correlation);
+  if (deps.keys) await app.register(authentication, { keys: deps.keys });
+  await app.register(rateLimit, {
+    global: true,
+    hook: 'preHandler',
+    max: limits.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => request.principal?.keyId ?? request.ip,
+    allowList: (request) => request.routeOptions.config.scope === undefined,
+  });
+  installRequestMetrics(app, metrics);
+
+  await app.register(healthRoutes, { pool: deps.pool, metrics });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;
+}
+
+function installRequestMetrics(app: FastifyInstance, metrics: LedgerMetrics): void {
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    metrics.requestSeconds.observe(reply.elapsedTime / 1000, { route });
+    request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    done();
+  });
 }

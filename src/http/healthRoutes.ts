@@ -2,13 +2,15 @@ import { readdir } from 'node:fs/promises';
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { migrationsDir } from '../postgres/migrate.js';
+import type { LedgerMetrics } from './metrics.js';
 
 export interface HealthOptions {
   pool: pg.Pool;
+  metrics: LedgerMetrics;
 }
 
-/** `/health`: the process answers. `/ready`: the database answers and is fully migrated. */
-export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { pool }) => {
+/** `/health`: the process answers. `/ready`: the database answers and is fully migrated. `/metrics`: Prometheus text. */
+export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { pool, metrics }) => {
   const migrationNames = (await readdir(migrationsDir))
     .filter((f) => /\.(sql|ts|js)$/.test(f))
     .map((f) => f.replace(/\.(sql|ts|js)$/, ''));
@@ -28,4 +30,8 @@ export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { poo
       return reply.code(503).send({ status: 'not_ready', reason: 'database unreachable', detail: (error as Error).message });
     }
   });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.expose()),
+  );
 };
