@@ -42,7 +42,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     await embedded?.stop();
     throw error;
   }
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 20 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 20,
+    // A transaction left open holds back every log reader (see docs/event-store.md).
+    options: '-c idle_in_transaction_session_timeout=30000',
+  });
   // An idle client that loses its server must not crash the process.
   pool.on('error', (error) => log(`idle PostgreSQL client error: ${error.message}`));
   return {
