@@ -1,0 +1,89 @@
+import type { Command, FactEvent } from './commands.js';
+import { defaultDomainPolicy, type DomainPolicy } from './domainPolicy.js';
+import type { DomainError } from './errors.js';
+import { domainError } from './errors.js';
+import type { DomainEvent } from './events.js';
+import { evolve } from './evolve.js';
+import { exceptionEvents } from './exceptionEvents.js';
+import { hardInvariantError } from './hardInvariants.js';
+import { submissionDigest } from './idempotency.js';
+import type { OrderState } from './orderState.js';
+import { checkOwnership } from './ownershipPolicy.js';
+import { quantityBreaches } from './quantityBreaches.js';
+import { cancelLineError, changeOrderLineError, placeOrderError, resolveExceptionError } from './requestChecks.js';
+import { sequenceBreaches } from './sequenceBreaches.js';
+import { eventIdOf } from './stamp.js';
+
+/**
+ * The decider's answer. A retry of an already-recorded submission (I4) is
+ * `ok` with no new events and `duplicateOf` naming the original event.
+ */
+export type Decision =
+  | { readonly ok: true; readonly events: readonly DomainEvent[]; readonly duplicateOf: string | null }
+  | { readonly ok: false; readonly error: DomainError };
+
+/**
+ * Requests are refused when they break a hard invariant or the order's state;
+ * facts are always recorded, plus one ExceptionRaised per soft breach.
+ * Ownership, I4 and I1–I3 apply to both.
+ */
+export function decide(command: Command, state: OrderState, policy: DomainPolicy = defaultDomainPolicy): Decision {
+  const event = eventOf(command);
+  const early = checkOwnership(policy.ownership, command.envelope.sourceSystem.kind, event.type)
+    ?? idempotencyError(event, state);
+  if (early) return refuse(early);
+  const duplicateOf = state.processed[command.envelope.idempotencyKey]?.eventId;
+  if (duplicateOf) return { ok: true, events: [], duplicateOf };
+  const hard = hardInvariantError(event, state);
+  if (hard) return refuse(hard);
+  switch (command.type) {
+    case 'PlaceOrder': return settle(placeOrderError(command, state), event);
+    case 'ChangeOrderLine': return settle(changeOrderLineError(command, state), event);
+    case 'CancelLine': return settle(cancelLineError(command, state), event);
+    case 'ResolveException': return settle(resolveExceptionError(command, state), event);
+    case 'RecordFact': return recordFact(command.fact, event, state, policy);
+    default: return assertNever(command);
+  }
+}
+
+function eventOf(command: Command): DomainEvent {
+  const { envelope } = command;
+  switch (command.type) {
+    case 'PlaceOrder':
+      return { type: 'OrderReceived', envelope, data: { ...command.data, orderKey: command.data.orderKey ?? command.orderKey } };
+    case 'ChangeOrderLine': return { type: 'OrderLineChanged', envelope, data: command.data };
+    case 'CancelLine': return { type: 'LineCancelled', envelope, data: command.data };
+    case 'ResolveException': return { type: 'ExceptionResolved', envelope, data: command.data };
+    case 'RecordFact': return { ...command.fact, envelope } as DomainEvent;
+    default: return assertNever(command);
+  }
+}
+
+/** I4: a known key must carry the same submission it carried first. */
+function idempotencyError(event: DomainEvent, state: OrderState): DomainError | null {
+  const seen = state.processed[event.envelope.idempotencyKey];
+  if (!seen || seen.payloadSha256 === submissionDigest(event.type, event.data)) return null;
+  return domainError(
+    'IDEMPOTENCY_KEY_REUSED',
+    `Idempotency key ${event.envelope.idempotencyKey} was already used for a different ${event.type} (event ${seen.eventId}); a new document revision needs a new key.`,
+    'envelope.idempotencyKey',
+  );
+}
+
+function recordFact(fact: FactEvent, event: DomainEvent, state: OrderState, policy: DomainPolicy): Decision {
+  const after = evolve(state, event);
+  const breaches = [...sequenceBreaches(fact, state, policy), ...quantityBreaches(fact, state, after, policy)];
+  return { ok: true, events: [event, ...exceptionEvents(event, eventIdOf(event), breaches, after)], duplicateOf: null };
+}
+
+function settle(error: DomainError | null, event: DomainEvent): Decision {
+  return error ? refuse(error) : { ok: true, events: [event], duplicateOf: null };
+}
+
+function refuse(error: DomainError): Decision {
+  return { ok: false, error };
+}
+
+function assertNever(command: never): never {
+  throw new Error(`Unhandled command: ${JSON.stringify(command)}`);
+}

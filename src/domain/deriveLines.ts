@@ -1,0 +1,126 @@
+import type { Buckets, ContributionKind, DocumentContribution, LineState, OrderState } from './orderState.js';
+import { earliest, latest } from './stamp.js';
+
+type Sums = Record<ContributionKind, number>;
+
+interface LineFacts {
+  sums: Sums;
+  invoicedAmount: number;
+  backorder: { at: string; eventId: string; date: string | null } | null;
+  firstShipment: { at: string; qty: number; eventId: string } | null;
+  deliveredAt: string | null;
+}
+
+const zeroSums = (): Sums => ({
+  cancel: 0, alloc: 0, dealloc: 0, backorder: 0, release: 0, pick: 0, pack: 0, ship: 0, reverse: 0,
+  deliver: 0, invoice: 0, invoiceCancel: 0, ra: 0, return: 0, credit: 0,
+});
+
+/** Rounds away float noise so sums do not depend on the order they were added in. */
+const tidy = (x: number): number => Math.round(x * 1e6) / 1e6;
+const pos = (x: number): number => Math.max(0, tidy(x));
+
+/**
+ * Recomputes every line's buckets, and the order's totals and milestones,
+ * from the documents at their highest revision. A pure function of the set
+ * of documents, which is what makes folding facts commutative.
+ */
+export function deriveLines(state: OrderState): OrderState {
+  const docs = Object.keys(state.documents).sort().map((key) => state.documents[key]!);
+  const facts = collect(docs);
+  const closed = state.closed !== null;
+  const lines: Record<string, LineState> = {};
+  for (const [key, line] of Object.entries(state.lines)) {
+    lines[key] = deriveLine(line, facts.get(key) ?? blankFacts(), closed);
+  }
+  const all = Object.values(lines);
+  return {
+    ...state,
+    lines,
+    totals: {
+      invoiced: pos(sumTotals(docs, 'invoice') - sumTotals(docs, 'invoiceCancel')),
+      credited: pos(sumTotals(docs, 'credit')),
+    },
+    milestones: {
+      ...state.milestones,
+      firstShippedAt: all.reduce<string | null>((at, l) => earliest(at, l.firstShipment?.at ?? null), null),
+      deliveredAt: all.reduce<string | null>((at, l) => latest(at, l.deliveredAt), null),
+    },
+  };
+}
+
+function deriveLine(line: LineState, facts: LineFacts, closed: boolean): LineState {
+  const { sums } = facts;
+  const net = pos(line.qty - sums.cancel);
+  const shipped = pos(sums.ship - sums.reverse);
+  const open = pos(net - shipped);
+  const allocated = pos(sums.alloc - sums.dealloc - shipped);
+  const buckets: Buckets = {
+    ordered: pos(line.qty),
+    cancelled: pos(sums.cancel),
+    allocated,
+    backordered: Math.min(pos(sums.backorder), pos(open - allocated)),
+    shipped,
+    delivered: pos(sums.deliver),
+    invoiced: pos(sums.invoice - sums.invoiceCancel),
+    returnAuthorized: pos(sums.ra),
+    returned: pos(sums.return),
+    net,
+    open,
+  };
+  return {
+    ...line,
+    buckets,
+    invoicedAmount: pos(facts.invoicedAmount),
+    backorderEta: facts.backorder?.date ?? null,
+    released: sums.release > 0,
+    picked: sums.pick > 0,
+    packed: sums.pack > 0,
+    firstShipment: facts.firstShipment && { at: facts.firstShipment.at, qty: facts.firstShipment.qty },
+    deliveredAt: facts.deliveredAt,
+    closed,
+  };
+}
+
+function blankFacts(): LineFacts {
+  return { sums: zeroSums(), invoicedAmount: 0, backorder: null, firstShipment: null, deliveredAt: null };
+}
+
+function collect(docs: readonly DocumentContribution[]): Map<string, LineFacts> {
+  const byLine = new Map<string, LineFacts>();
+  for (const doc of docs) {
+    for (const [lineNo, entry] of Object.entries(doc.lines)) {
+      const facts = byLine.get(lineNo) ?? blankFacts();
+      facts.sums[doc.kind] += entry.qty;
+      if (doc.kind === 'invoice') facts.invoicedAmount += entry.amount;
+      if (doc.kind === 'invoiceCancel') facts.invoicedAmount -= entry.amount;
+      if (doc.kind === 'backorder' && isNewer(doc, facts.backorder)) {
+        facts.backorder = { at: doc.occurredAt, eventId: doc.eventId, date: entry.date };
+      }
+      if (doc.kind === 'ship' && entry.qty > 0 && entry.date && isEarlierShipment(entry.date, doc.eventId, facts.firstShipment)) {
+        facts.firstShipment = { at: entry.date, qty: entry.qty, eventId: doc.eventId };
+      }
+      if (doc.kind === 'deliver') facts.deliveredAt = latest(facts.deliveredAt, entry.date);
+      byLine.set(lineNo, facts);
+    }
+  }
+  return byLine;
+}
+
+function isNewer(doc: DocumentContribution, current: { at: string; eventId: string } | null): boolean {
+  if (!current) return true;
+  const a = Date.parse(doc.occurredAt);
+  const b = Date.parse(current.at);
+  return a !== b ? a > b : doc.eventId > current.eventId;
+}
+
+function isEarlierShipment(at: string, eventId: string, current: { at: string; eventId: string } | null): boolean {
+  if (!current) return true;
+  const a = Date.parse(at);
+  const b = Date.parse(current.at);
+  return a !== b ? a < b : eventId < current.eventId;
+}
+
+function sumTotals(docs: readonly DocumentContribution[], kind: ContributionKind): number {
+  return docs.filter((d) => d.kind === kind).reduce((sum, d) => sum + d.total, 0);
+}

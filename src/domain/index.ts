@@ -1,0 +1,24 @@
+// The domain's public API: pure order lifecycle, no I/O.
+export * from './auditHash.js';
+export * from './commandFromSubmission.js';
+export * from './commands.js';
+export * from './decide.js';
+export * from './domainPolicy.js';
+export * from './envelope.js';
+export * from './errors.js';
+export * from './events.js';
+export * from './evolve.js';
+export * from './exceptionCodes.js';
+export { openValue } from './exceptionEvents.js';
+export * from './foldOrder.js';
+export * from './idempotency.js';
+export * from './lineStatus.js';
+export { cancelReasons, holdTypes, salesChannels, type HoldType } from './orderEvents.js';
+export { creditReasons, returnReasons } from './billingEvents.js';
+export * from './orderState.js';
+export * from './orderStatus.js';
+export * from './ownershipPolicy.js';
+export * from './parseEventData.js';
+export * from './sourceSystems.js';
+export { eventIdOf } from './stamp.js';
+export * from './verifyChain.js';

@@ -1,0 +1,92 @@
+import type pg from 'pg';
+import { START, type EventStore, type Position, type ReadLag, type RecordedEvent } from '../EventStore.js';
+import { appendEvents } from './appendEvents.js';
+import { createNotifier } from './notifier.js';
+import { readAllPage } from './readAllPage.js';
+import { rowToEvent, type EventRow } from './rowToEvent.js';
+import { headPositionSql, readLagSql, readStreamSql } from './sql.js';
+import { subscribeAll } from './subscribeAll.js';
+import { createWakeups } from './wakeups.js';
+
+export interface PostgresEventStoreOptions {
+  /** The service's pool (shared); the store adds one dedicated LISTEN connection. */
+  readonly pool: pg.Pool;
+  readonly log?: (message: string) => void;
+  /** How often an idle subscriber looks for new events without a wake-up (default 500 ms). */
+  readonly pollIntervalMs?: number;
+}
+
+const streamPageSize = 1000;
+
+/**
+ * The event log in PostgreSQL (`ledger.events`, see
+ * migrations/1764230000100_event-log.sql and docs/event-store.md).
+ * Rule: one append = one transaction = one stream, always through
+ * `ledger.append_events`; that keeps the global order gap-safe.
+ *
+ * Cost of gap safety: readers only see events below the oldest in-flight
+ * write transaction of the whole cluster, so a long write transaction
+ * anywhere (not read-only ones) holds every subscriber back until it ends.
+ * Appends are single statements, the LISTEN session sets
+ * idle_in_transaction_session_timeout, and `readLag()` shows how far the
+ * safe position trails and how old the blocking transaction is.
+ */
+export function createPostgresEventStore(options: PostgresEventStoreOptions): EventStore {
+  const { pool } = options;
+  const log = options.log ?? (() => undefined);
+  const notifier = createNotifier(pool, log);
+  const wakeups = createWakeups(pool.options, options.pollIntervalMs ?? 500, log);
+  let closed = false;
+
+  const store: EventStore = {
+    async append(streamId, events, { expectedRevision }) {
+      const result = await appendEvents(pool, streamId, events, expectedRevision);
+      if (!result.idempotentReplay) {
+        wakeups.wake();
+        notifier.poke();
+      }
+      return result;
+    },
+
+    readStream(streamId, readOptions) {
+      return readStream(pool, streamId, readOptions?.fromRevision ?? 0n);
+    },
+
+    readAll: (readOptions) => readAllPage(pool, readOptions),
+
+    subscribeAll: (subscribeOptions) => subscribeAll(store.readAll, wakeups, () => closed, subscribeOptions),
+
+    async headPosition() {
+      const result = await pool.query<[string]>({ ...headPositionSql, rowMode: 'array' });
+      return (result.rows[0]?.[0] ?? START) as Position;
+    },
+
+    async readLag(): Promise<ReadLag> {
+      const result = await pool.query<[string | null, string | null, string, number | null]>({ ...readLagSql, rowMode: 'array' });
+      const [newest, safe, behind, age] = result.rows[0] ?? [null, null, '0', null];
+      return {
+        newestPosition: (newest ?? START) as Position,
+        safePosition: (safe ?? START) as Position,
+        eventsBehind: Number(behind),
+        oldestBlockingTransactionSeconds: age,
+      };
+    },
+
+    async close() {
+      closed = true;
+      await Promise.all([notifier.close(), wakeups.close()]);
+    },
+  };
+  return store;
+}
+
+async function* readStream(pool: pg.Pool, streamId: string, fromRevision: bigint): AsyncGenerator<RecordedEvent> {
+  let from = fromRevision < 0n ? 0n : fromRevision;
+  for (;;) {
+    const result = await pool.query<EventRow>({ ...readStreamSql, rowMode: 'array', values: [streamId, from.toString(), streamPageSize] });
+    for (const row of result.rows) yield rowToEvent(row);
+    const last = result.rows[result.rows.length - 1];
+    if (!last || result.rows.length < streamPageSize) return;
+    from = BigInt(last[2]) + 1n;
+  }
+}

@@ -1,0 +1,39 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, foldOrder, type OrderState } from '../../src/domain/index.js';
+import { actionsArb, run } from './support/arbitraries.js';
+
+// Split from decider.properties so the two files run on separate workers.
+const numRuns = 1000;
+const bucketsOf = (state: OrderState) =>
+  Object.fromEntries(Object.entries(state.lines).map(([n, l]) => [n, l.buckets]));
+
+/** Canonical JSON equality is the fast check; toEqual only runs to describe a difference. */
+function expectSame(actual: unknown, expected: unknown): void {
+  if (canonicalJson(actual) !== canonicalJson(expected)) expect(actual).toEqual(expected);
+}
+
+describe('foldOrder over generated requests and facts', () => {
+  it('folds the same events to the same state twice', () => {
+    fc.assert(fc.property(actionsArb, (actions) => {
+      const { events } = run(actions);
+      expectSame(foldOrder(events), foldOrder(events));
+    }), { numRuns });
+  });
+
+  it('gives the same buckets, and the same state, whatever order the facts arrive in', () => {
+    const withOrder = actionsArb.chain((actions) =>
+      fc.tuple(fc.constant(actions), fc.array(fc.integer(), { minLength: 64, maxLength: 64 })));
+    fc.assert(fc.property(withOrder, ([actions, keys]) => {
+      const { events } = run(actions);
+      const shuffled = events
+        .map((e, i) => ({ e, k: keys[i % keys.length]!, i }))
+        .sort((a, b) => a.k - b.k || a.i - b.i)
+        .map(({ e }) => e);
+      const inOrder = foldOrder(events);
+      const permuted = foldOrder(shuffled);
+      expectSame(bucketsOf(permuted), bucketsOf(inOrder));
+      expectSame(permuted, inOrder);
+    }), { numRuns });
+  });
+});

@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashedText } from '../../src/domain/auditHash.js';
+import type { EventStore } from '../../src/eventstore/EventStore.js';
+import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
+import { prepareAppend } from '../../src/eventstore/prepareAppend.js';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { anEvent, readAllOf, readStreamAll, someEvents, uniqueStream } from './contract/contractHelpers.js';
+import { eventStoreContract } from './contract/eventStoreContract.js';
+
+const db: TestDatabase = await createTestDatabase(12);
+
+async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+eventStoreContract('PostgreSQL', async () => createPostgresEventStore({ pool: db.pool, pollIntervalMs: 250 }));
+
+describe('PostgreSQL event store', () => {
+  let store: EventStore;
+  let side: pg.Client;
+  beforeAll(async () => {
+    store = createPostgresEventStore({ pool: db.pool, pollIntervalMs: 250 });
+    side = new pg.Client({ connectionString: db.url });
+    await side.connect();
+  });
+  afterAll(async () => {
+    await store.close();
+    await side.end();
+  });
+
+  it('prepares exactly the canonical text the audit hash covers', () => {
+    const event = { id: randomUUID().toUpperCase(), type: 'T"x', data: { b: [1, { d: 1, c: 2 }], a: 'ü' }, metadata: { z: null, y: undefined } };
+    const now = new Date('2026-11-27T10:11:12.345Z');
+    const prepared = prepareAppend('order-1', [event], now);
+    expect(prepared.canonical[0]).toBe(
+      hashedText({ ...event, id: event.id.toLowerCase(), streamId: 'order-1', recordedAt: now.toISOString() }),
+    );
+  });
+
+  it('never lets a reader skip an event that an earlier transaction commits late', async () => {
+    const streams = new Set([uniqueStream('slow'), uniqueStream('fast')]);
+    const [slowStream, fastStream] = [...streams] as [string, string];
+    const before = await store.headPosition();
+    await side.query('BEGIN');
+    // The slow transaction takes its id first, so its events sort first.
+    await side.query('SELECT pg_current_xact_id()');
+    const fast = await store.append(fastStream, [anEvent('Fast')], { expectedRevision: 'no_stream' });
+    const prepared = prepareAppend(slowStream, [anEvent('Slow')], new Date());
+    const slow = await side.query<{ last_position: string }>(
+      'SELECT last_position FROM ledger.append_events($1, $2, $3, $4, $5, $6, $7, $8)',
+      [slowStream, 'no_stream', prepared.ids, prepared.types, prepared.dataJson, prepared.metadataJson, prepared.recordedAt, prepared.canonical],
+    );
+    expect((slow.rows[0]?.last_position ?? '') < fast.position).toBe(true);
+    expect(slow.rows[0]?.last_position).toMatch(/^[0-9a-f]{16}-[0-9a-f]{16}$/);
+
+    expect(await readAllOf(store, streams, before, 100, false)).toEqual([]);
+    const lag = await store.readLag();
+    expect(lag.eventsBehind).toBeGreaterThanOrEqual(1);
+    expect(lag.newestPosition).toBe(fast.position);
+    expect(lag.safePosition < fast.position).toBe(true);
+    expect(lag.oldestBlockingTransactionSeconds).toBeGreaterThanOrEqual(0);
+
+    await side.query('COMMIT');
+    const events = await readAllOf(store, streams, before, 100);
+    expect(events.map((e) => e.type)).toEqual(['Slow', 'Fast']);
+    const caughtUp = await eventually(() => store.readLag(), (lag) => lag.eventsBehind === 0);
+    expect(caughtUp).toMatchObject({ eventsBehind: 0, oldestBlockingTransactionSeconds: null, safePosition: caughtUp.newestPosition });
+  });
+
+  it('wakes a live subscriber once a blocking transaction ends, without a NOTIFY', async () => {
+    const stream = uniqueStream();
+    const before = await store.headPosition();
+    await side.query('BEGIN');
+    await side.query('SELECT pg_current_xact_id()');
+    await store.append(stream, [anEvent()], { expectedRevision: 'no_stream' });
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const subscriber = (async () => {
+      for await (const event of store.subscribeAll({ after: before, signal: controller.signal })) {
+        if (event.streamId === stream) {
+          seen.push(event.id);
+          controller.abort();
+        }
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(seen).toEqual([]);
+    await side.query('COMMIT');
+    await subscriber;
+    expect(seen).toHaveLength(1);
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE of stored events through the service pool', async () => {
+    const stream = uniqueStream();
+    await store.append(stream, someEvents(2), { expectedRevision: 'no_stream' });
+    await expect(db.pool.query("UPDATE ledger.events SET data = '{}' WHERE stream_id = $1", [stream])).rejects.toThrow(/append-only/);
+    await expect(db.pool.query('DELETE FROM ledger.events WHERE stream_id = $1', [stream])).rejects.toThrow(/append-only/);
+    await expect(db.pool.query('TRUNCATE ledger.events')).rejects.toThrow(/append-only/);
+    expect(await readStreamAll(store, stream)).toHaveLength(2);
+  });
+
+  it('reports no lag when nothing is in flight', async () => {
+    await store.append(uniqueStream(), [anEvent()], { expectedRevision: 'any' });
+    // Other test files write to the same cluster: wait for a quiet moment.
+    const lag = await eventually(() => store.readLag(), (l) => l.eventsBehind === 0);
+    expect(lag.eventsBehind).toBe(0);
+    expect(lag.safePosition).toBe(lag.newestPosition);
+    expect(lag.newestPosition).toBe(await store.headPosition());
+  });
+});
