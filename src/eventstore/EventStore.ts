@@ -94,6 +94,11 @@ export interface EventStore {
   append(streamId: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
   /** The stream's events in revision order (none when the stream does not exist). */
   readStream(streamId: string, options?: { fromRevision?: bigint }): AsyncIterable<RecordedEvent>;
+  /**
+   * Events whose metadata carries `correlationId`, in log order (at most
+   * `limit`). Auditors follow an order flow across streams with it.
+   */
+  readCorrelated(correlationId: string, options: { limit: number }): Promise<readonly RecordedEvent[]>;
   /** One page of the global log, in position order. */
   readAll(options: ReadAllOptions): Promise<ReadAllPage>;
   /** Catch up from `after`, then follow live writes until `signal` aborts. Pull-based: never buffers more than a page. */

@@ -35,6 +35,20 @@ export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOpti
       }
     },
 
+    // Needs the server's $by_correlation_id system projection enabled (it builds $bc-<id> streams).
+    async readCorrelated(correlationId, { limit }) {
+      const events: RecordedEvent[] = [];
+      try {
+        for await (const resolved of client.readStream(`$bc-${correlationId}`, { direction: FORWARDS, fromRevision: ESDB_START, resolveLinkTos: true, maxCount: limit })) {
+          const event = fromEsdbEvent(resolved.event);
+          if (event) events.push(event);
+        }
+      } catch (error) {
+        if (!(error instanceof StreamNotFoundError)) throw error;
+      }
+      return events;
+    },
+
     async readAll({ after = START, limit, types }) {
       const wanted = types ? new Set(types) : undefined;
       const events: RecordedEvent[] = [];

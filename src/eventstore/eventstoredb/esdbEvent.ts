@@ -17,14 +17,15 @@ export function toEventData(event: EventToAppend, audit: AuditMetadata, data: un
     type: event.type,
     // The client serialises JSON itself; any JSON value is fine on the wire.
     data: data as JSONType,
-    metadata: { ...event.metadata, [auditKey]: audit },
+    // `$correlationId` feeds the server's $by_correlation_id projection ($bc-<id> streams).
+    metadata: { ...event.metadata, [auditKey]: audit, ...(typeof event.metadata.correlationId === 'string' ? { $correlationId: event.metadata.correlationId } : {}) },
   });
 }
 
 /** Our RecordedEvent, or undefined for system events and links (not part of the ledger). */
 export function fromEsdbEvent(event: EsdbRecordedEvent | undefined): RecordedEvent | undefined {
   if (!event || event.type.startsWith('$') || !event.isJson) return undefined;
-  const { [auditKey]: audit, ...metadata } = (event.metadata ?? {}) as Record<string, unknown>;
+  const { [auditKey]: audit, $correlationId: _esdbCorrelation, ...metadata } = (event.metadata ?? {}) as Record<string, unknown>;
   const chain = (audit ?? {}) as Partial<AuditMetadata>;
   return {
     id: event.id,

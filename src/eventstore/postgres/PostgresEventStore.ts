@@ -4,7 +4,7 @@ import { appendEvents } from './appendEvents.js';
 import { createNotifier } from './notifier.js';
 import { readAllPage } from './readAllPage.js';
 import { rowToEvent, type EventRow } from './rowToEvent.js';
-import { headPositionSql, readLagSql, readStreamSql } from './sql.js';
+import { headPositionSql, readCorrelatedSql, readLagSql, readStreamSql } from './sql.js';
 import { subscribeAll } from './subscribeAll.js';
 import { createWakeups } from './wakeups.js';
 
@@ -50,6 +50,11 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
 
     readStream(streamId, readOptions) {
       return readStream(pool, streamId, readOptions?.fromRevision ?? 0n);
+    },
+
+    async readCorrelated(correlationId, { limit }) {
+      const result = await pool.query<EventRow>({ ...readCorrelatedSql, rowMode: 'array', values: [correlationId, limit] });
+      return result.rows.map(rowToEvent);
     },
 
     readAll: (readOptions) => readAllPage(pool, readOptions),

@@ -84,3 +84,9 @@ export const readLagSql = {
 };
 
 export const notifyChannel = 'ledger_events';
+
+/** Served by the expression index of migrations/1764230000410; sorted in position order. */
+export const readCorrelatedSql = {
+  name: 'ledger_read_correlated_v1',
+  text: `SELECT ${eventColumns} FROM ledger.events WHERE metadata->>'correlationId' = $1 ORDER BY tx_id, seq LIMIT $2`,
+};

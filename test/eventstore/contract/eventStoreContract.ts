@@ -166,6 +166,40 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
         expect(page.events.map((e) => [e.type, e.revision])).toEqual([[wanted, 1n], [wanted, 3n]]);
       });
 
+      it('moves a filtered reader past non-matching events, so rare types never stall it', async () => {
+        const stream = uniqueStream();
+        const rare = `Rare${Date.now()}`;
+        const before = await store.headPosition();
+        await store.append(stream, someEvents(30, 'Common'), { expectedRevision: 'no_stream' });
+        await store.append(stream, [anEvent(rare)], { expectedRevision: 'any' });
+        const last = await store.append(stream, someEvents(30, 'Common'), { expectedRevision: 'any' });
+        await untilReadable(store, last.position);
+        const seen = [];
+        let position = before;
+        for (let pages = 0; pages < 1000; pages++) {
+          const page = await store.readAll({ after: position, limit: 5, types: [rare] });
+          seen.push(...page.events);
+          expect(page.nextPosition >= position).toBe(true);
+          position = page.nextPosition;
+          if (page.isEnd) break;
+        }
+        expect(seen.map((e) => e.type)).toEqual([rare]);
+        expect(position >= last.position).toBe(true);
+      });
+
+      it('finds every event of a correlation across streams, in log order', async () => {
+        const correlationId = `flow-${uniqueStream()}`;
+        const tagged = (type: string) => ({ ...anEvent(type), metadata: { correlationId } });
+        const first = uniqueStream();
+        const second = uniqueStream();
+        await store.append(first, [tagged('A'), anEvent('Unrelated')], { expectedRevision: 'no_stream' });
+        const last = await store.append(second, [tagged('B'), tagged('C')], { expectedRevision: 'no_stream' });
+        await untilReadable(store, last.position);
+        const events = await store.readCorrelated(correlationId, { limit: 100 });
+        expect(events.map((e) => [e.streamId, e.type])).toEqual([[first, 'A'], [second, 'B'], [second, 'C']]);
+        expect(await store.readCorrelated(correlationId, { limit: 2 })).toHaveLength(2);
+      });
+
       it('chains each stream with sha256(previous hash ‖ canonical event) as the verifier recomputes it', async () => {
         const stream = uniqueStream();
         await store.append(stream, someEvents(2), { expectedRevision: 'no_stream' });
