@@ -1,6 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Config } from './config.js';
+import { defaultDomainPolicy, type DomainPolicy } from './domain/domainPolicy.js';
+import { ownershipPolicyFrom } from './domain/ownershipPolicy.js';
+import { createEventStore } from './eventstore/createEventStore.js';
+import type { EventStore } from './eventstore/EventStore.js';
+import { ApiKeyFile } from './http/auth/apiKeyFile.js';
+import { bootstrapKeys, formatNewKeys } from './http/auth/bootstrapKeys.js';
 import { buildApp } from './http/buildApp.js';
+import { LedgerMetrics } from './http/metrics.js';
+import { orderPlugins } from './http/orders/orderPlugins.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type Database } from './postgres/openDatabase.js';
 
@@ -8,35 +17,50 @@ import { openDatabase, type Database } from './postgres/openDatabase.js';
 export interface Service {
   readonly app: FastifyInstance;
   readonly database: Database;
+  readonly store: EventStore;
   readonly address: string;
   stop(): Promise<void>;
 }
 
 /** The composition root: reads nothing but `config`, wires the real adapters, listens. */
 export async function startService(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<Service> {
-  const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    log: (message) => logger.info(message),
-  });
-  let app: FastifyInstance | undefined;
+  const policy = await domainPolicyFrom(config);
+  const keys = await ApiKeyFile.open(config.apiKeysFile);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log: (message) => logger.info(message) });
+  const cleanup: (() => Promise<void>)[] = [() => database.close()];
+  const stopAll = async () => {
+    for (const step of cleanup.reverse()) await step().catch((error: Error) => logger.error({ err: error }, 'shutdown step failed'));
+  };
   try {
-    app = await buildApp({ logger, pool: database.pool });
+    const store = createEventStore({ pool: database.pool, eventStoreConnectionString: config.eventStoreConnectionString, log: (m) => logger.warn(m) });
+    cleanup.push(() => store.close());
+    if (config.databaseUrl === undefined) {
+      const created = await bootstrapKeys(keys);
+      // Printed once to the terminal, never through the logger: no secret reaches a log line.
+      if (created.length > 0) process.stdout.write(formatNewKeys(keys.file, created) + '\n');
+    }
+    const metrics = new LedgerMetrics();
+    const orders = orderPlugins({ pool: database.pool, store, metrics, policy });
+    const plugins: FastifyPluginAsync[] = [...orders.plugins];
+    const app = await buildApp({
+      logger, pool: database.pool, store, keys, metrics, plugins,
+      limits: {
+        maxBatchSize: config.maxBatchSize, maxInFlightAppends: config.maxInFlightAppends,
+        rateLimitPerMinute: config.rateLimitPerMinute, bodyLimitBytes: config.bodyLimitBytes,
+      },
+    });
+    cleanup.push(() => app.close());
     const address = await app.listen({ host: config.host, port: config.port });
     let stopping: Promise<void> | undefined;
-    const built = app;
-    return {
-      app: built,
-      database,
-      address,
-      stop: () => (stopping ??= (async () => {
-        await built.close();
-        await database.close();
-      })()),
-    };
+    return { app, database, store, address, stop: () => (stopping ??= stopAll()) };
   } catch (error) {
-    await app?.close();
-    await database.close();
+    await stopAll();
     throw error;
   }
+}
+
+async function domainPolicyFrom(config: Config): Promise<DomainPolicy> {
+  if (!config.ownershipFile) return defaultDomainPolicy;
+  const overrides: unknown = JSON.parse(await readFile(config.ownershipFile, 'utf8'));
+  return { ...defaultDomainPolicy, ownership: ownershipPolicyFrom(overrides) };
 }

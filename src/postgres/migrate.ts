@@ -16,8 +16,9 @@ export async function migrate(databaseUrl: string, log: (message: string) => voi
     singleTransaction: true,
     checkOrder: true,
     verbose: false,
-    log,
-    logger: { debug: () => undefined, info: log, warn: log, error: log },
+    // node-pg-migrate narrates every statement; the caller logs the summary instead.
+    log: () => undefined,
+    logger: { debug: () => undefined, info: () => undefined, warn: log, error: log },
   });
   return applied.map((m) => m.name);
 }

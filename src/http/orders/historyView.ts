@@ -1,0 +1,55 @@
+import { verifyChain, type ChainVerification } from '../../domain/verifyChain.js';
+import type { RecordedEvent } from '../../eventstore/EventStore.js';
+import { toCsv } from '../csv.js';
+
+/** One event as auditors read it: the envelope flattened beside the store's own fields. */
+export function historyEntry(event: RecordedEvent) {
+  const m = event.metadata as Record<string, unknown> & {
+    sourceSystem?: { kind: string; instance: string };
+    actor?: { type: string; id: string; name?: string };
+  };
+  return {
+    eventId: event.id,
+    revision: Number(event.revision),
+    position: event.position,
+    type: event.type,
+    system: m.sourceSystem ?? null,
+    actor: m.actor ?? null,
+    occurredAt: (m.occurredAt as string | undefined) ?? null,
+    receivedAt: (m.receivedAt as string | undefined) ?? null,
+    recordedAt: event.recordedAt.toISOString(),
+    correlationId: (m.correlationId as string | undefined) ?? null,
+    causationId: (m.causationId as string | undefined) ?? null,
+    idempotencyKey: (m.idempotencyKey as string | undefined) ?? null,
+    sourceDocument: m.sourceDocument ?? null,
+    data: event.data,
+    prevHash: event.prevHash,
+    hash: event.hash,
+  };
+}
+
+export type HistoryEntry = ReturnType<typeof historyEntry>;
+
+/** Recomputes the stream's chain from what the store returned. */
+export function verifyHistory(events: readonly RecordedEvent[]): ChainVerification {
+  return verifyChain(events.map((e) => ({
+    id: e.id, streamId: e.streamId, type: e.type, data: e.data, metadata: e.metadata,
+    recordedAt: e.recordedAt.toISOString(), revision: e.revision, hash: e.hash, prevHash: e.prevHash,
+  })));
+}
+
+export function verificationBody(v: ChainVerification) {
+  return v.ok
+    ? { ok: true as const, checked: v.checked }
+    : { ok: false as const, checked: v.checked, reason: v.reason, brokenAt: { index: v.brokenAt.index, eventId: v.brokenAt.eventId, revision: v.brokenAt.revision === null ? null : Number(v.brokenAt.revision) } };
+}
+
+const csvHeader = ['revision', 'position', 'event_id', 'type', 'system', 'instance', 'actor_type', 'actor_id', 'occurred_at', 'received_at', 'recorded_at', 'correlation_id', 'causation_id', 'source_document', 'data', 'prev_hash', 'hash'];
+
+export function historyCsv(entries: readonly HistoryEntry[]): string {
+  return toCsv(csvHeader, entries.map((e) => [
+    e.revision, e.position, e.eventId, e.type, e.system?.kind, e.system?.instance, e.actor?.type, e.actor?.id,
+    e.occurredAt, e.receivedAt, e.recordedAt, e.correlationId, e.causationId,
+    e.sourceDocument ? JSON.stringify(e.sourceDocument) : '', JSON.stringify(e.data), e.prevHash, e.hash,
+  ]));
+}

@@ -1,0 +1,20 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type pg from 'pg';
+import type { DomainPolicy } from '../../domain/domainPolicy.js';
+import type { EventStore } from '../../eventstore/EventStore.js';
+import type { LedgerMetrics } from '../metrics.js';
+import { batchRoutes } from './batchRoutes.js';
+import { OrderAliases } from './orderAliases.js';
+import { orderRoutes } from './orderRoutes.js';
+import { OrderService } from './OrderService.js';
+
+/** The order API (submissions, batches, state, history) wired onto one store. */
+export function orderPlugins(deps: { pool: pg.Pool; store: EventStore; metrics: LedgerMetrics; policy?: DomainPolicy }): { service: OrderService; plugins: FastifyPluginAsync[] } {
+  const service = new OrderService({
+    store: deps.store,
+    aliases: new OrderAliases(deps.pool),
+    metrics: deps.metrics,
+    ...(deps.policy ? { policy: deps.policy } : {}),
+  });
+  return { service, plugins: [orderRoutes({ service, store: deps.store }), batchRoutes({ service })] };
+}

@@ -1,0 +1,118 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { EventStore } from '../../eventstore/EventStore.js';
+import { problem, sendProblem } from '../problem.js';
+import { historyCsv, historyEntry, verificationBody, verifyHistory } from './historyView.js';
+import { parseOrderRef, type OrderRef } from './orderAliases.js';
+import type { OrderService } from './OrderService.js';
+import { orderView } from './orderView.js';
+import { submitAndReply } from './submitRoute.js';
+import { transitionBodySchema, transitionBodyShape } from './submission.js';
+
+export interface OrderRoutesOptions {
+  service: OrderService;
+  store: EventStore;
+}
+
+const orderRefParams = z.object({
+  orderRef: z.string().min(1).max(300).describe('An order key, erp:<ERP order number>, or po:<soldTo>:<customer PO>.'),
+});
+const placeOrderBody = z.strictObject({
+  orderKey: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, . _ - (up to 100), starting with a letter or digit'),
+  ...transitionBodyShape,
+});
+const submitHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }).passthrough();
+
+/** Submissions, current state, audited history and correlation look-ups of orders. */
+export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPluginAsync {
+  return async (base) => {
+    const app = base.withTypeProvider<ZodTypeProvider>();
+
+    app.post('/v1/orders', {
+      config: { scope: 'submit' },
+      schema: { tags: ['orders'], summary: 'Record OrderReceived from a sales channel', headers: submitHeaders, body: placeOrderBody },
+    }, async (request, reply) => {
+      const { orderKey, ...rest } = request.body;
+      return submitAndReply(service, request, reply, { orderKey }, { type: 'OrderReceived', ...rest });
+    });
+
+    app.post('/v1/orders/:orderRef/events', {
+      config: { scope: 'submit' },
+      schema: { tags: ['orders'], summary: 'Record any other transition of an order', params: orderRefParams, headers: submitHeaders, body: transitionBodySchema },
+    }, async (request, reply) => {
+      const ref = parseOrderRef(request.params.orderRef);
+      if ('error' in ref) return badRef(reply, ref.error);
+      return submitAndReply(service, request, reply, ref, request.body);
+    });
+
+    app.get('/v1/orders/:orderRef', {
+      config: { scope: 'read' },
+      schema: { tags: ['orders'], summary: 'Current state of an order (ETag = revision)', params: orderRefParams },
+    }, async (request, reply) => {
+      const orderKey = await known(request.params.orderRef, reply);
+      if (orderKey === undefined) return reply;
+      const order = await service.load(orderKey);
+      if (order.revision === 'no_stream') return notFound(reply, request.params.orderRef);
+      const etag = `"${order.revision}"`;
+      void reply.header('etag', etag);
+      if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+      return orderView(orderKey, order.state, order.revision);
+    });
+
+    app.get('/v1/orders/:orderRef/history', {
+      config: { scope: 'audit' },
+      schema: { tags: ['audit'], summary: 'Every event of an order with its envelope and the verified hash chain (JSON, or CSV with Accept: text/csv)', params: orderRefParams },
+    }, async (request, reply) => {
+      const orderKey = await known(request.params.orderRef, reply);
+      if (orderKey === undefined) return reply;
+      const { recorded } = await service.load(orderKey);
+      if (recorded.length === 0) return notFound(reply, request.params.orderRef);
+      const entries = recorded.map(historyEntry);
+      const verification = verificationBody(verifyHistory(recorded));
+      void reply.header('x-chain-verified', String(verification.ok));
+      if (wantsCsv(request.headers.accept)) {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="order-${orderKey}-history.csv"`)
+          .send(historyCsv(entries));
+      }
+      return { orderKey, verification, events: entries };
+    });
+
+    app.get('/v1/correlations/:correlationId', {
+      config: { scope: 'audit' },
+      schema: {
+        tags: ['audit'], summary: 'Every event that carries a correlation id, across orders',
+        params: z.object({ correlationId: z.string().min(1).max(128) }),
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(1000) }),
+      },
+    }, async (request) => {
+      const events = await store.readCorrelated(request.params.correlationId, { limit: request.query.limit });
+      return { correlationId: request.params.correlationId, events: events.map((e) => ({ orderKey: e.metadata.orderKey ?? null, ...historyEntry(e) })) };
+    });
+
+    async function known(segment: string, reply: Parameters<typeof notFound>[0]): Promise<string | undefined> {
+      const ref: OrderRef | { error: string } = parseOrderRef(segment);
+      if ('error' in ref) {
+        await badRef(reply, ref.error);
+        return undefined;
+      }
+      const orderKey = await service.resolve(ref);
+      if (orderKey === undefined) await notFound(reply, segment);
+      return orderKey;
+    }
+  };
+}
+
+function wantsCsv(accept: string | undefined): boolean {
+  return accept !== undefined && /\btext\/csv\b/.test(accept) && !/\bapplication\/json\b/.test(accept.split(',')[0] ?? '');
+}
+
+function badRef(reply: Parameters<typeof sendProblem>[0], reason: string) {
+  return sendProblem(reply, problem(400, 'VALIDATION_FAILED', 'The order reference is not valid', { errors: [{ path: 'params.orderRef', message: reason }] }));
+}
+
+function notFound(reply: Parameters<typeof sendProblem>[0], ref: string) {
+  return sendProblem(reply, problem(404, 'ORDER_NOT_FOUND', 'Not found', { detail: `No order is known as ${ref}.` }));
+}
