@@ -13,6 +13,7 @@ import { orderStreamId } from '../../eventstore/streams.js';
 import { isWrongExpectedRevision } from '../../eventstore/WrongExpectedRevision.js';
 import type { LedgerMetrics } from '../metrics.js';
 import { aliasesOf, describeRef, unmatchedStreamId, type Alias, type OrderAliases, type OrderRef } from './orderAliases.js';
+import { OrderStateCache } from './OrderStateCache.js';
 import { buildEnvelope, type SubmissionContext, type TransitionBody } from './submission.js';
 
 /** An order as loaded from its stream. */
@@ -45,13 +46,17 @@ export interface OrderServiceDeps {
   metrics: LedgerMetrics;
   policy?: DomainPolicy;
   maxAttempts?: number;
+  /** Orders whose folded state is kept between submissions (default 5,000; 0 disables). */
+  cachedOrders?: number;
 }
 
 /** Submits transitions: resolve the order, fold its stream, decide, append with the loaded revision. */
 export class OrderService {
   private readonly policy: DomainPolicy;
+  private readonly cache: OrderStateCache;
   constructor(private readonly deps: OrderServiceDeps) {
     this.policy = deps.policy ?? defaultDomainPolicy;
+    this.cache = new OrderStateCache(deps.cachedOrders ?? 5_000);
   }
 
   async load(orderKey: string): Promise<LoadedOrder> {
@@ -63,7 +68,25 @@ export class OrderService {
       if (domain) state = evolve(state, domain);
     }
     const last = recorded.at(-1);
+    if (last) this.cache.set(orderKey, { state, revision: last.revision });
     return { recorded, state, revision: last ? last.revision : 'no_stream' };
+  }
+
+  /**
+   * The order's current state: the cached fold plus whatever the stream
+   * gained since (usually nothing, one indexed query).
+   */
+  async current(orderKey: string): Promise<{ state: OrderState; revision: bigint | 'no_stream' }> {
+    const cached = this.cache.get(orderKey);
+    if (!cached) return this.load(orderKey);
+    let { state, revision } = cached;
+    for await (const event of this.deps.store.readStream(orderStreamId(orderKey), { fromRevision: revision + 1n })) {
+      const domain = domainEventOf(event);
+      if (domain) state = evolve(state, domain);
+      revision = event.revision;
+    }
+    this.cache.set(orderKey, { state, revision });
+    return { state, revision };
   }
 
   async resolve(ref: OrderRef): Promise<string | undefined> {
@@ -91,13 +114,23 @@ export class OrderService {
     return this.decideAndAppend(orderKey!, command.command);
   }
 
+  /**
+   * Decides on the cached state when there is one (no read), else on the
+   * stream; appends expecting that revision. A refused append means someone
+   * else wrote first: reload and decide again, at most `maxAttempts` times.
+   */
   private async decideAndAppend(orderKey: string, command: Parameters<typeof decide>[0]): Promise<SubmissionOutcome> {
     const maxAttempts = this.deps.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
-      const order = await this.load(orderKey);
+      const cached = attempt === 1 ? this.cache.get(orderKey) : undefined;
+      const order = cached ?? await this.load(orderKey);
       const decision = decide(command, order.state, this.policy);
-      if (!decision.ok) return refused(decision.error);
-      if (decision.duplicateOf) return this.replay(orderKey, order, decision.duplicateOf);
+      if (!decision.ok) {
+        // A refusal decided on cached state must hold for the stream as it is now.
+        if (cached) continue;
+        return refused(decision.error);
+      }
+      if (decision.duplicateOf) return this.replay(orderKey, await this.load(orderKey), decision.duplicateOf);
       const started = performance.now();
       try {
         const appended = await this.deps.store.append(
@@ -109,11 +142,13 @@ export class OrderService {
         const first = toEventToAppend(decision.events[0]!, orderKey).id;
         if (appended.idempotentReplay) return this.replay(orderKey, await this.load(orderKey), first);
         for (const e of decision.events) this.deps.metrics.accepted.inc({ type: e.type });
-        await this.learnAliases(orderKey, decision.events, appended.position);
         const after = decision.events.reduce(evolve, order.state);
+        this.cache.set(orderKey, { state: after, revision: appended.nextRevision });
+        await this.learnAliases(orderKey, decision.events, appended.position);
         return { kind: 'accepted', body: acceptedBody(orderKey, decision.events, appended.nextRevision, appended.position, after) };
       } catch (error) {
         if (!isWrongExpectedRevision(error)) throw error;
+        this.cache.forget(orderKey);
         this.deps.metrics.conflicts.inc();
         if (attempt >= maxAttempts) {
           return refused({ code: 'CONCURRENT_UPDATE', message: `Order ${orderKey} kept changing under ${attempt} attempts; retry with the same idempotency key.` });
@@ -123,7 +158,7 @@ export class OrderService {
   }
 
   /** Answers a retry with the body of the original, rebuilt from the log up to that submission. */
-  private replay(orderKey: string, order: LoadedOrder, eventId: string): SubmissionOutcome {
+  private async replay(orderKey: string, order: LoadedOrder, eventId: string): Promise<SubmissionOutcome> {
     const index = order.recorded.findIndex((e) => e.id === eventId);
     if (index < 0) throw new Error(`duplicate of ${eventId} but the event is not in order ${orderKey}`);
     let end = index;
@@ -133,6 +168,8 @@ export class OrderService {
     const own = events.slice(index);
     const last = order.recorded[end]!;
     this.deps.metrics.idempotentReplays.inc();
+    // The first attempt may have failed between its append and its alias write.
+    await this.learnAliases(orderKey, own, last.position);
     return { kind: 'duplicate', body: acceptedBody(orderKey, own, last.revision, last.position, state, order.recorded[index]!.id) };
   }
 

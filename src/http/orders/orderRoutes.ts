@@ -52,7 +52,7 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
     }, async (request, reply) => {
       const orderKey = await known(request.params.orderRef, reply);
       if (orderKey === undefined) return reply;
-      const order = await service.load(orderKey);
+      const order = await service.current(orderKey);
       if (order.revision === 'no_stream') return notFound(reply, request.params.orderRef);
       const etag = `"${order.revision}"`;
       void reply.header('etag', etag);

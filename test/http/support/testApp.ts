@@ -20,10 +20,10 @@ export interface TestApp {
 }
 
 /** The real app on a real PostgreSQL database of the file's own, with one key per system. */
-export async function createTestApp(limits: Partial<HttpLimits> = {}): Promise<TestApp> {
-  const db = await createTestDatabase(20);
+export async function createTestApp(limits: Partial<HttpLimits> = {}, sibling?: TestApp & { keys: ApiKeyFile }): Promise<TestApp & { keys: ApiKeyFile }> {
+  const db = sibling?.db ?? await createTestDatabase(20);
   const store = createPostgresEventStore({ pool: db.pool });
-  const keys = await ApiKeyFile.open(await tempPath('keys.json'));
+  const keys = sibling?.keys ?? await ApiKeyFile.open(await tempPath('keys.json'));
   const auth = {} as TestApp['auth'];
   for (const system of ['CRM', 'ECOMMERCE', 'EDI', 'ERP', 'WMS', 'TMS'] as const) {
     auth[system] = { authorization: `Bearer ${(await keys.create({ system, scopes: ['submit', 'read'] })).key}` };
@@ -37,5 +37,5 @@ export async function createTestApp(limits: Partial<HttpLimits> = {}): Promise<T
     await app.close();
     await store.close();
   });
-  return { app, db, store, metrics, auth };
+  return { app, db, store, metrics, auth, keys };
 }
