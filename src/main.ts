@@ -10,6 +10,7 @@ import { bootstrapKeys, formatNewKeys } from './http/auth/bootstrapKeys.js';
 import { buildApp } from './http/buildApp.js';
 import { LedgerMetrics } from './http/metrics.js';
 import { orderPlugins } from './http/orders/orderPlugins.js';
+import { startIntegrations } from './integrations/startIntegrations.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type Database } from './postgres/openDatabase.js';
 
@@ -41,7 +42,9 @@ export async function startService(config: Config, logger: Logger = createLogger
     }
     const metrics = new LedgerMetrics();
     const orders = orderPlugins({ pool: database.pool, store, metrics, policy });
-    const plugins: FastifyPluginAsync[] = [...orders.plugins];
+    const integrations = await startIntegrations({ pool: database.pool, store, logger, integratorsFile: config.integratorsFile });
+    cleanup.push(() => integrations.stop());
+    const plugins: FastifyPluginAsync[] = [...orders.plugins, ...integrations.plugins];
     const app = await buildApp({
       logger, pool: database.pool, store, keys, metrics, plugins,
       limits: {

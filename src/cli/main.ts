@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerServe } from './serve.js';
 import { registerMigrate } from './migrateCommand.js';
 import { registerKeys } from './keysCommand.js';
+import { registerIntegrators } from './integratorsCommand.js';
 
 const program = new Command('order-ledger')
   .description('An event-sourced order ledger: one trustworthy history of every order.')
@@ -10,5 +11,6 @@ const program = new Command('order-ledger')
 registerServe(program);
 registerMigrate(program);
 registerKeys(program);
+registerIntegrators(program);
 
 await program.parseAsync(process.argv);

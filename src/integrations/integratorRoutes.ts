@@ -1,0 +1,138 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type pg from 'pg';
+import { z } from 'zod';
+import type { EventStore } from '../eventstore/EventStore.js';
+import { problem, sendProblem } from '../http/problem.js';
+import type { Fetch } from './deliverWebhook.js';
+import { actorOf } from './feedRoutes.js';
+import { positionParam } from './feedSchemas.js';
+import { integratorConfigSchema, integratorNamePattern } from './integratorConfig.js';
+import { IntegratorRepository, type IntegratorChange } from './IntegratorRepository.js';
+import { integratorStatus } from './integratorStatus.js';
+import { discardParkedEvent, retryParkedEvent, type ParkedActionResult } from './parkedEventActions.js';
+import { ParkedEventRepository, type ParkedEvent } from './ParkedEventRepository.js';
+import { newWebhookSecret } from './webhookSignature.js';
+
+export interface IntegratorRoutesOptions {
+  readonly pool: pg.Pool;
+  readonly store: EventStore;
+  /** For parked-event retries (default: the global fetch). */
+  readonly fetch?: Fetch;
+}
+
+const tags = ['integrators'];
+const nameParams = z.object({ name: z.string().regex(integratorNamePattern) });
+const idParams = z.object({ id: z.string().regex(/^[0-9]{1,18}$/) });
+const createBody = integratorConfigSchema.extend({
+  secret: integratorConfigSchema.shape.secret.optional().describe('A whsec_ secret; one is generated (and shown once) when absent.'),
+  startAfter: positionParam.optional().describe("Deliver events after this position; '' (default) replays the whole log, 'end' starts at the newest event."),
+});
+
+/**
+ * Operating outbound integrators and their exception queue. Reads need the
+ * read scope, changes the admin scope; the supervisor picks changes up on
+ * its next poll (about a second).
+ */
+export function integratorRoutes(options: IntegratorRoutesOptions): FastifyPluginAsync {
+  const integrators = new IntegratorRepository(options.pool);
+  const parked = new ParkedEventRepository(options.pool);
+  const { store } = options;
+
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+    app.get('/v1/integrators', {
+      config: { scope: 'read' },
+      schema: { tags, summary: 'Integrators with status, checkpoint, lag, last error and breaker state' },
+    }, async () => ({ integrators: await Promise.all((await integrators.list()).map((r) => integratorStatus(store, r))) }));
+
+    app.get('/v1/integrators/:name', { config: { scope: 'read' }, schema: { tags, params: nameParams } }, async (request, reply) => {
+      const record = await integrators.get(request.params.name);
+      return record ? integratorStatus(store, record) : notFound(reply, request.params.name);
+    });
+
+    app.post('/v1/integrators', {
+      config: { scope: 'admin' },
+      schema: { tags, summary: 'Create an integrator (its secret is returned only when generated)', body: createBody },
+    }, async (request, reply) => {
+      const { startAfter, secret, ...rest } = request.body;
+      if (await integrators.get(rest.name)) {
+        return sendProblem(reply, problem(409, 'INTEGRATOR_EXISTS', 'The integrator exists', { detail: `An integrator named ${rest.name} exists; reset, pause or delete it instead.` }));
+      }
+      const generated = secret === undefined ? newWebhookSecret() : undefined;
+      const from = startAfter === 'end' ? await store.headPosition() : (startAfter ?? '');
+      await integrators.upsert({ ...rest, secret: secret ?? generated! }, 'api', from);
+      request.log.info({ integrator: rest.name, url: rest.url, actor: actorOf(request) }, 'integrator created');
+      const record = await integrators.get(rest.name);
+      return reply.code(201).send({ ...(await integratorStatus(store, record!)), ...(generated ? { secret: generated } : {}) });
+    });
+
+    app.delete('/v1/integrators/:name', { config: { scope: 'admin' }, schema: { tags, params: nameParams } }, async (request, reply) =>
+      (await integrators.remove(request.params.name)) ? reply.code(204).send() : notFound(reply, request.params.name));
+
+    app.post('/v1/integrators/:name/reset', {
+      config: { scope: 'admin' },
+      schema: { tags, summary: 'Move the checkpoint to a position (either way); delivery replays from there', params: nameParams, body: z.object({ position: positionParam }) },
+    }, async (request, reply) => {
+      request.log.warn({ integrator: request.params.name, position: request.body.position, actor: actorOf(request) }, 'integrator reset');
+      return changed(reply, request.params.name, await integrators.reset(request.params.name, request.body.position));
+    });
+
+    app.post('/v1/integrators/:name/pause', { config: { scope: 'admin' }, schema: { tags, params: nameParams } }, async (request, reply) =>
+      changed(reply, request.params.name, await integrators.pause(request.params.name)));
+
+    app.post('/v1/integrators/:name/resume', {
+      config: { scope: 'admin' },
+      schema: { tags, summary: 'Unpause, or restart an integrator the stop policy stopped', params: nameParams },
+    }, async (request, reply) => changed(reply, request.params.name, await integrators.resume(request.params.name)));
+
+    app.get('/v1/parked', {
+      config: { scope: 'read' },
+      schema: {
+        tags,
+        summary: 'Parked events (the exception queue), the highest open value at risk first',
+        querystring: z.object({ integrator: z.string().optional(), all: z.stringbool().default(false), limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+      },
+    }, async (request) => ({ parked: (await parked.list(request.query)).map(parkedView) }));
+
+    app.post('/v1/parked/:id/retry', {
+      config: { scope: 'admin' },
+      schema: { tags, summary: 'Re-deliver a parked event now', params: idParams },
+    }, async (request, reply) => answer(reply, await retryParkedEvent({ pool: options.pool, ...(options.fetch ? { fetch: options.fetch } : {}) }, request.params.id, actorOf(request))));
+
+    app.post('/v1/parked/:id/discard', {
+      config: { scope: 'admin' },
+      schema: { tags, summary: 'Give up on a parked event, with a reason (recorded)', params: idParams, body: z.object({ reason: z.string().trim().min(1).max(500) }) },
+    }, async (request, reply) => answer(reply, await discardParkedEvent({ pool: options.pool }, request.params.id, actorOf(request), request.body.reason)));
+  };
+}
+
+function notFound(reply: FastifyReply, name: string): FastifyReply {
+  return sendProblem(reply, problem(404, 'INTEGRATOR_NOT_FOUND', 'No such integrator', { detail: `No integrator is named ${name}.` }));
+}
+
+function changed(reply: FastifyReply, name: string, change: IntegratorChange): FastifyReply {
+  if (!change.ok) return notFound(reply, name);
+  const { record } = change;
+  return reply.send({ name: record.name, status: record.status, checkpoint: record.position, paused: record.paused });
+}
+
+function parkedView(p: ParkedEvent) {
+  return { ...p, parkedAt: p.parkedAt.toISOString(), resolvedAt: p.resolvedAt?.toISOString() ?? null };
+}
+
+function answer(reply: FastifyReply, result: ParkedActionResult): FastifyReply {
+  if (result.ok) return reply.send({ parked: parkedView(result.parked), resumedIntegrator: result.resumedIntegrator });
+  switch (result.code) {
+    case 'PARKED_EVENT_NOT_FOUND': return sendProblem(reply, problem(404, result.code, 'No such parked event'));
+    case 'INTEGRATOR_NOT_FOUND': return sendProblem(reply, problem(404, result.code, 'The parked event\'s integrator no longer exists'));
+    case 'PARKED_EVENT_RESOLVED': return sendProblem(reply, problem(409, result.code, 'The parked event is already resolved', { detail: `It is ${result.state}.`, state: result.state }));
+    case 'DELIVERY_FAILED': return sendProblem(reply, problem(502, result.code, 'The receiver refused the event again', { detail: result.error }));
+    default: return assertNever(result);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unhandled result: ${JSON.stringify(value)}`);
+}

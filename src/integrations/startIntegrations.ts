@@ -1,0 +1,44 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type pg from 'pg';
+import type { EventStore } from '../eventstore/EventStore.js';
+import type { Logger } from '../logger.js';
+import { createIntegratorSupervisor, type IntegratorSupervisor } from './createIntegratorSupervisor.js';
+import type { Fetch } from './deliverWebhook.js';
+import { feedRoutes } from './feedRoutes.js';
+import { integratorRoutes } from './integratorRoutes.js';
+import { syncIntegratorsFile } from './syncIntegratorsFile.js';
+
+export interface IntegrationsDeps {
+  readonly pool: pg.Pool;
+  readonly store: EventStore;
+  readonly logger: Logger;
+  /** `LEDGER_INTEGRATORS_FILE`, loaded into the integrator table before delivery starts. */
+  readonly integratorsFile?: string | undefined;
+  readonly fetch?: Fetch;
+}
+
+export interface Integrations {
+  /** The feed and integrator-admin routes, for `buildApp({ plugins })`. */
+  readonly plugins: readonly FastifyPluginAsync[];
+  readonly supervisor: IntegratorSupervisor;
+  /** Stops delivery (in-flight requests aborted, checkpoints flushed). Call after the HTTP app closed. */
+  stop(): Promise<void>;
+}
+
+/** Everything the integrations area adds to a running service, wired from its ports. */
+export async function startIntegrations(deps: IntegrationsDeps): Promise<Integrations> {
+  if (deps.integratorsFile) {
+    const names = await syncIntegratorsFile(deps.pool, deps.integratorsFile);
+    deps.logger.info({ file: deps.integratorsFile, integrators: names }, 'integrators loaded from file');
+  }
+  const supervisor = createIntegratorSupervisor({ pool: deps.pool, store: deps.store, logger: deps.logger, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  await supervisor.start();
+  return {
+    plugins: [
+      feedRoutes({ store: deps.store, pool: deps.pool }),
+      integratorRoutes({ pool: deps.pool, store: deps.store, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
+    ],
+    supervisor,
+    stop: () => supervisor.stop(),
+  };
+}
