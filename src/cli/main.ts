@@ -2,7 +2,10 @@ import { Command } from 'commander';
 import { registerServe } from './serve.js';
 import { registerMigrate } from './migrateCommand.js';
 import { registerKeys } from './keysCommand.js';
+import { registerSimulate } from './simulateCommand.js';
+import { registerDemo } from './demoCommand.js';
 import { registerIntegrators } from './integratorsCommand.js';
+import { registerVerify } from './verifyCommand.js';
 
 const program = new Command('order-ledger')
   .description('An event-sourced order ledger: one trustworthy history of every order.')
@@ -11,6 +14,9 @@ const program = new Command('order-ledger')
 registerServe(program);
 registerMigrate(program);
 registerKeys(program);
+registerSimulate(program);
+registerDemo(program);
 registerIntegrators(program);
+registerVerify(program);
 
 await program.parseAsync(process.argv);

@@ -31,6 +31,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const dir = path.resolve(options.dir);
   await mkdir(path.dirname(dir), { recursive: true });
   const password = await passwordFor(dir);
+  const urlFor = (port: number) => (database: string) =>
+    `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  const running = await runningPort(dir);
+  if (running !== undefined) {
+    // A service already runs this cluster: share it (CLI commands beside `npm start`); it is not ours to stop.
+    return { adminUrl: urlFor(running)('postgres'), port: running, urlFor: urlFor(running), stop: async () => undefined };
+  }
   const port = await freePort();
   const log = options.onLog ?? (() => undefined);
   const server = new EmbeddedPostgres({
@@ -59,9 +66,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
         '(as root, every parent folder must be searchable by others; /root is not). Set LEDGER_DATA_DIR or DATABASE_URL.',
     );
   }
-  const urlFor = (database: string) =>
-    `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
-  return { adminUrl: urlFor('postgres'), port, urlFor, stop: () => server.stop() };
+  return { adminUrl: urlFor(port)('postgres'), port, urlFor: urlFor(port), stop: () => server.stop() };
 }
 
 /** Creates `database` on the server unless it exists. */
@@ -91,6 +96,25 @@ async function passwordFor(dir: string): Promise<string> {
     const password = randomBytes(18).toString('base64url');
     await writeFile(file, password + '\n', { mode: 0o600 });
     return password;
+  }
+}
+
+/** The port of a live postmaster already serving `dir` (postmaster.pid: line 1 pid, line 4 port). */
+async function runningPort(dir: string): Promise<number | undefined> {
+  let lines: string[];
+  try {
+    lines = (await readFile(path.join(dir, 'postmaster.pid'), 'utf8')).split('\n');
+  } catch {
+    return undefined;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || !Number.isInteger(port) || port <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return port;
+  } catch {
+    return undefined;
   }
 }
 

@@ -90,3 +90,9 @@ export const readCorrelatedSql = {
   name: 'ledger_read_correlated_v1',
   text: `SELECT ${eventColumns} FROM ledger.events WHERE metadata->>'correlationId' = $1 ORDER BY tx_id, seq LIMIT $2`,
 };
+
+/** The whole log stream by stream, keyset-paged on the primary key: what the verifier walks. */
+export const readStreamsInOrderSql = {
+  name: 'ledger_read_streams_in_order_v1',
+  text: `SELECT ${eventColumns} FROM ledger.events WHERE (stream_id, revision) > ($1, $2) ORDER BY stream_id, revision LIMIT $3`,
+};
