@@ -46,7 +46,13 @@ export function decide(command: Command, state: OrderState, policy: DomainPolicy
   }
 }
 
+/** The event a command records, its envelope stamped with the payload digest evolve() remembers (I4). */
 function eventOf(command: Command): DomainEvent {
+  const event = unstampedEventOf(command);
+  return { ...event, envelope: { ...event.envelope, payloadSha256: submissionDigest(event.type, event.data) } } as DomainEvent;
+}
+
+function unstampedEventOf(command: Command): DomainEvent {
   const { envelope } = command;
   switch (command.type) {
     case 'PlaceOrder':

@@ -10,24 +10,56 @@ import { stampOf } from './stamp.js';
 
 /** Folds one event into the state. Pure; facts fold commutatively (DOMAIN.md §3). */
 export function evolve(state: OrderState, event: DomainEvent): OrderState {
+  const next = record(state, event);
+  return changesLines(event) ? deriveLines(next) : next;
+}
+
+/**
+ * Folds many events, deriving the lines once at the end rather than after
+ * each event: the derived buckets are a pure function of the recorded
+ * documents and terms, which no `apply*` step reads.
+ */
+export function evolveAll(state: OrderState, events: Iterable<DomainEvent>): OrderState {
+  let next = state;
+  let derive = false;
+  for (const event of events) {
+    next = record(next, event);
+    derive ||= changesLines(event);
+  }
+  return derive ? deriveLines(next) : next;
+}
+
+/** Records the event (documents, terms, overlays, idempotency memo) without deriving the lines. */
+function record(state: OrderState, event: DomainEvent): OrderState {
   const stamp = stampOf(event);
+  // decide() stamps the digest on the envelope; older or hand-built events get it computed here.
+  const payloadSha256 = event.envelope.payloadSha256 ?? submissionDigest(event.type, event.data);
   const remembered: OrderState = {
     ...state,
-    processed: {
-      ...state.processed,
-      [event.envelope.idempotencyKey]: { eventId: stamp.id, payloadSha256: submissionDigest(event.type, event.data) },
-    },
+    processed: { ...state.processed, [event.envelope.idempotencyKey]: { eventId: stamp.id, payloadSha256 } },
   };
   return apply(remembered, event, stamp);
 }
 
+function changesLines(event: DomainEvent): boolean {
+  switch (event.type) {
+    case 'HoldApplied':
+    case 'HoldReleased':
+    case 'CarrierStatusUpdated':
+    case 'ExceptionRaised':
+    case 'ExceptionResolved':
+    case 'IntegrationAcknowledged': return false;
+    default: return true;
+  }
+}
+
 function apply(state: OrderState, event: DomainEvent, stamp: Stamp): OrderState {
   switch (event.type) {
-    case 'OrderReceived': return deriveLines(applyOrderReceived(state, event, stamp));
+    case 'OrderReceived': return applyOrderReceived(state, event, stamp);
     case 'OrderAccepted':
-    case 'OrderRejected': return deriveLines(applyOrderDecision(state, event, stamp));
-    case 'OrderLineChanged': return deriveLines(applyOrderLineChanged(state, event, stamp));
-    case 'OrderClosed': return deriveLines(applyOrderClosed(state, event, stamp));
+    case 'OrderRejected': return applyOrderDecision(state, event, stamp);
+    case 'OrderLineChanged': return applyOrderLineChanged(state, event, stamp);
+    case 'OrderClosed': return applyOrderClosed(state, event, stamp);
     case 'HoldApplied':
     case 'HoldReleased': return applyHold(state, event, stamp);
     case 'CarrierStatusUpdated': return applyCarrierStatus(state, event, stamp);
@@ -48,7 +80,7 @@ function apply(state: OrderState, event: DomainEvent, stamp: Stamp): OrderState 
     case 'InvoiceCancelled':
     case 'ReturnAuthorized':
     case 'ReturnReceived':
-    case 'CreditMemoIssued': return deriveLines(applyDocument(state, event, stamp));
+    case 'CreditMemoIssued': return applyDocument(state, event, stamp);
     default: return assertNever(event);
   }
 }

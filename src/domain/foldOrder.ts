@@ -1,10 +1,8 @@
 import type { DomainEvent } from './events.js';
-import { evolve } from './evolve.js';
+import { evolveAll } from './evolve.js';
 import { initialOrderState, type OrderState } from './orderState.js';
 
 /** The state of an order after its events, in stream order. */
 export function foldOrder(events: Iterable<DomainEvent>, from: OrderState = initialOrderState): OrderState {
-  let state = from;
-  for (const event of events) state = evolve(state, event);
-  return state;
+  return evolveAll(from, events);
 }

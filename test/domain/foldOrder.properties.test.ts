@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, foldOrder, type OrderState } from '../../src/domain/index.js';
+import { canonicalJson, evolve, foldOrder, initialOrderState, type OrderState } from '../../src/domain/index.js';
 import { actionsArb, run } from './support/arbitraries.js';
 
 // Split from decider.properties so the two files run on separate workers.
@@ -18,6 +18,16 @@ describe('foldOrder over generated requests and facts', () => {
     fc.assert(fc.property(actionsArb, (actions) => {
       const { events } = run(actions);
       expectSame(foldOrder(events), foldOrder(events));
+    }), { numRuns });
+  });
+
+  it('derives the same state folding a batch at once as evolving one event at a time, from any split point', () => {
+    fc.assert(fc.property(actionsArb, fc.nat(), (actions, at) => {
+      const { events } = run(actions);
+      const split = events.length === 0 ? 0 : at % events.length;
+      const stepwise = events.reduce(evolve, initialOrderState);
+      expectSame(foldOrder(events), stepwise);
+      expectSame(foldOrder(events.slice(split), foldOrder(events.slice(0, split))), stepwise);
     }), { numRuns });
   });
 

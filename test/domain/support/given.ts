@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import {
-  decide, defaultDomainPolicy, foldOrder, type Command, type Decision, type DomainEvent,
+  decide, defaultDomainPolicy, foldOrder, submissionDigest, type Command, type Decision, type DomainEvent,
   type DomainEventOf, type DomainPolicy, type OrderState,
 } from '../../../src/domain/index.js';
 
@@ -30,11 +30,11 @@ export function given(...history: DomainEvent[]) {
             self.thenRefuses(expected.code);
             return;
           }
-          expect(decision).toEqual({ ok: true, events: expected, duplicateOf: null });
+          expect(decision).toEqual({ ok: true, events: expected.map(stamped), duplicateOf: null });
         },
         thenRaises(...codes) {
           if (!decision.ok) throw new Error(`expected ok, got ${decision.error.code}: ${decision.error.message}`);
-          expect(decision.events[0]?.envelope).toBe(command.envelope);
+          expect(decision.events[0]?.envelope).toEqual(stamped({ ...decision.events[0]!, envelope: command.envelope }).envelope);
           const raised = decision.events.slice(1) as DomainEventOf<'ExceptionRaised'>[];
           expect(raised.map((e) => e.type).every((t) => t === 'ExceptionRaised')).toBe(true);
           expect(raised.map((e) => e.data.code).sort()).toEqual([...codes].sort());
@@ -50,4 +50,9 @@ export function given(...history: DomainEvent[]) {
       return self;
     },
   };
+}
+
+/** The envelope decide() records: the command's, stamped with the payload digest (I4). */
+function stamped(event: DomainEvent): DomainEvent {
+  return { ...event, envelope: { ...event.envelope, payloadSha256: submissionDigest(event.type, event.data) } } as DomainEvent;
 }
