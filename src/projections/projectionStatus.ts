@@ -1,0 +1,65 @@
+import type { Position } from '../eventstore/EventStore.js';
+import type { ProjectionRunner, WorkerState } from './ProjectionRunner.js';
+import { readCheckpoints } from './runner/checkpoints.js';
+import { projectionLag, type Lag } from './runner/projectionLag.js';
+
+/** What `GET /v1/projections` reports for one projection. */
+export interface ProjectionStatus {
+  readonly name: string;
+  /** Version of the tables serving reads (0 before the first batch). */
+  readonly version: number;
+  /** Version the running code expects; higher than `version` means "rebuild me". */
+  readonly codeVersion: number;
+  readonly status: 'running' | 'failed' | 'new';
+  /** This instance's worker: active (holds the lock), standby, failed or stopped. */
+  readonly worker: WorkerState;
+  readonly position: Position;
+  readonly headPosition: Position;
+  readonly eventsApplied: number;
+  readonly lag: Lag;
+  readonly failure: { readonly position: Position | null; readonly eventId: string | null; readonly error: string | null } | null;
+  readonly updatedAt: Date | null;
+}
+
+export async function projectionStatuses(runner: ProjectionRunner): Promise<ProjectionStatus[]> {
+  const [checkpoints, headPosition] = await Promise.all([readCheckpoints(runner.pool), runner.store.headPosition()]);
+  const byName = new Map(checkpoints.map((c) => [c.name, c]));
+  return Promise.all(runner.projections.map(async (projection): Promise<ProjectionStatus> => {
+    const checkpoint = byName.get(projection.name);
+    const position = checkpoint?.position ?? ('' as Position);
+    return {
+      name: projection.name,
+      version: checkpoint?.version ?? 0,
+      codeVersion: projection.version,
+      status: checkpoint?.status ?? 'new',
+      worker: runner.workerState(projection.name),
+      position,
+      headPosition,
+      eventsApplied: checkpoint?.eventsApplied ?? 0,
+      lag: await projectionLag(runner.store, projection, position),
+      failure: checkpoint?.status === 'failed'
+        ? { position: checkpoint.failedPosition, eventId: checkpoint.failedEventId, error: checkpoint.error }
+        : null,
+      updatedAt: checkpoint?.updatedAt ?? null,
+    };
+  }));
+}
+
+/**
+ * Resolves once each of the runner's projections has applied everything it
+ * handles up to the log's head at the time of the call (or failed in this
+ * runner); rejects after `timeoutMs`. Events become readable only once no
+ * older transaction is in flight, so "no lag" alone could be said too early.
+ */
+export async function waitUntilCaughtUp(runner: ProjectionRunner, timeoutMs = 20_000): Promise<ProjectionStatus[]> {
+  const deadline = Date.now() + timeoutMs;
+  const head = await runner.store.headPosition();
+  for (;;) {
+    const { safePosition } = await runner.store.readLag();
+    const statuses = await projectionStatuses(runner);
+    const done = statuses.every((s) => s.worker === 'failed' || (s.status === 'running' && s.lag.events === 0));
+    if (done && safePosition >= head) return statuses;
+    if (Date.now() > deadline) throw new Error(`projections did not catch up in ${timeoutMs} ms: ${JSON.stringify(statuses.map((s) => [s.name, s.lag]))}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -1,0 +1,77 @@
+import type pg from 'pg';
+import type { EventStore } from '../../eventstore/EventStore.js';
+import type { Logger } from '../../logger.js';
+import type { Projection } from '../Projection.js';
+import { reportingSchema, tablesIn } from '../sql.js';
+import { tryLockProjection, unlockProjection } from './advisoryLock.js';
+import { applyBatch, type Expected } from './applyBatch.js';
+import { ensureCheckpoint } from './checkpoints.js';
+import { eventBatches } from './eventBatches.js';
+
+export interface WorkerOptions {
+  readonly pool: pg.Pool;
+  readonly store: EventStore;
+  readonly projection: Projection;
+  readonly logger: Logger;
+  readonly batchSize: number;
+  readonly idleMs: number;
+}
+
+/** Why a session ended: the caller decides whether to start another. */
+export type SessionEnd = 'stopped' | 'failed' | 'not-leader' | 'moved';
+
+/**
+ * One session of a projection: take its lock, follow the log from its
+ * checkpoint and apply batches until stopped, failed, or the checkpoint is
+ * moved under it (a rebuild swapped in new tables).
+ */
+export async function runWorkerSession(options: WorkerOptions, signal: AbortSignal): Promise<SessionEnd> {
+  const { pool, projection } = options;
+  const client = await pool.connect();
+  let locked = false;
+  try {
+    locked = await tryLockProjection(client, projection.name);
+    if (!locked) return 'not-leader';
+    const checkpoint = await ensureCheckpoint(client, projection.name, projection.version);
+    if (checkpoint.version < projection.version) {
+      options.logger.warn({ projection: projection.name, stored: checkpoint.version, code: projection.version },
+        `projection ${projection.name} tables are older than its code: run "order-ledger rebuild ${projection.name}"`);
+    }
+    return await follow(options, client, { version: checkpoint.version, position: checkpoint.position }, signal);
+  } finally {
+    if (locked) await unlockProjection(client, projection.name).catch(() => undefined);
+    client.release();
+  }
+}
+
+async function follow(options: WorkerOptions, client: pg.PoolClient, start: Expected, signal: AbortSignal): Promise<SessionEnd> {
+  const { projection, store, logger } = options;
+  const tables = tablesIn(reportingSchema, projection.tables);
+  // Our own controller, so leaving early also ends a subscription that waits for live events.
+  const session = new AbortController();
+  const stop = () => session.abort();
+  signal.addEventListener('abort', stop, { once: true });
+  // A stop that came before the listener was attached would otherwise be missed.
+  if (signal.aborted) session.abort();
+  let expected = start;
+  try {
+    const events = store.subscribeAll({
+      after: start.position, signal: session.signal, batchSize: options.batchSize,
+      ...(projection.handles === 'all' ? {} : { types: projection.handles }),
+    });
+    for await (const batch of eventBatches(events, { maxSize: options.batchSize, idleMs: options.idleMs })) {
+      const outcome = await applyBatch(client, projection, tables, batch, expected);
+      if (outcome.kind === 'moved') return 'moved';
+      if (outcome.kind === 'failed') {
+        logger.error({ projection: projection.name, position: outcome.event.position, eventId: outcome.event.id, err: outcome.error },
+          `projection ${projection.name} stopped: ${outcome.event.type} at ${outcome.event.position} could not be applied`);
+        return 'failed';
+      }
+      expected = { ...expected, position: outcome.position };
+    }
+    return 'stopped';
+  } finally {
+    signal.removeEventListener('abort', stop);
+    session.abort();
+  }
+}

@@ -1,0 +1,110 @@
+import type { SourceSystemKind } from '../domain/sourceSystems.js';
+import { HttpClient, type HttpResponse } from './HttpClient.js';
+import { Pacer } from './Pacer.js';
+import { progressReporter } from './progressReporter.js';
+import { requestOf, type SimEvent, type SimOrder } from './SimEvent.js';
+import { SubmitTally, type SimulationSummary } from './SubmitTally.js';
+
+export interface SubmitOptions {
+  /** Base URL of the service, e.g. http://127.0.0.1:3000. */
+  readonly url: string;
+  /** The API key of each submitting system. */
+  readonly keys: Readonly<Partial<Record<SourceSystemKind, string>>>;
+  /** Orders in flight at once (one request each); default 32. */
+  readonly concurrency?: number;
+  /** Events per second across all orders; as fast as possible when absent. */
+  readonly rate?: number | undefined;
+  /** How many orders `orders` yields, for the ETA. */
+  readonly totalOrders?: number;
+  /** Where the progress bar goes; none when absent. */
+  readonly progress?: NodeJS.WriteStream | undefined;
+}
+
+const maxResends = 30;
+
+/**
+ * Submits a simulated day through the HTTP API, each event with its owning
+ * system's key: the events of one order in sequence, `concurrency` orders in
+ * parallel, paced to `rate` when given.
+ */
+export async function submitDay(orders: Iterable<SimOrder>, options: SubmitOptions): Promise<SimulationSummary> {
+  const client = new HttpClient(new URL(options.url), options.concurrency ?? 32);
+  const pacer = new Pacer(options.rate);
+  const tally = new SubmitTally();
+  const source = orders[Symbol.iterator]();
+  const started = performance.now();
+  const estimate = () => (tally.orders === 0 ? (options.totalOrders ?? 1) * 16 : Math.round((tally.submitted / tally.orders) * (options.totalOrders ?? tally.orders)));
+  const progress = options.progress ? progressReporter(options.progress, tally, estimate) : undefined;
+  const worker = async () => {
+    for (let next = source.next(); !next.done; next = source.next()) {
+      for (const event of next.value.events) {
+        await pacer.wait();
+        await submitOne(client, options.keys, event, tally);
+      }
+      tally.orders++;
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: options.concurrency ?? 32 }, worker));
+  } finally {
+    progress?.stop();
+    client.close();
+  }
+  return tally.summary((performance.now() - started) / 1000);
+}
+
+async function submitOne(client: HttpClient, keys: SubmitOptions['keys'], event: SimEvent, tally: SubmitTally): Promise<void> {
+  const key = keys[event.system];
+  if (!key) throw new Error(`no API key for ${event.system}; every submitting system needs one`);
+  const { path, json } = requestOf(event);
+  const body = JSON.stringify(json);
+  plan(event, tally);
+  tally.submitted++;
+  for (let attempt = 0; ; attempt++) {
+    const began = performance.now();
+    let res: HttpResponse;
+    try {
+      res = await client.request('POST', path, { authorization: `Bearer ${key}` }, body);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      tally.retries++;
+      await sleep(200);
+      continue;
+    }
+    tally.latency(performance.now() - began);
+    if ((res.status === 503 || res.status === 429) && attempt < maxResends) {
+      tally.retries++;
+      await sleep(1000 * Math.min(5, Number(res.headers['retry-after'] ?? 1) || 1));
+      continue;
+    }
+    record(res, tally);
+    return;
+  }
+}
+
+function record(res: HttpResponse, tally: SubmitTally): void {
+  if (res.status === 201 && res.headers['idempotent-replayed'] === 'true') tally.duplicates++;
+  else if (res.status === 201) {
+    tally.accepted++;
+    tally.exceptionsRaised += (parse(res.body) as { exceptions?: unknown[] } | undefined)?.exceptions?.length ?? 0;
+  } else if (res.status === 202) tally.unmatched++;
+  else if (res.status >= 500) tally.serverErrors++;
+  else tally.refused((parse(res.body) as { code?: string } | undefined)?.code ?? `HTTP_${res.status}`);
+}
+
+function plan(event: SimEvent, tally: SubmitTally): void {
+  if (event.mess === 'retry') tally.planned.retries++;
+  else if (event.mess === 'early-alias') tally.planned.earlyAlias++;
+  else if (event.mess === 'unknown-alias') tally.planned.unknownAlias++;
+  else if (event.mess === 'out-of-order') tally.planned.outOfOrder++;
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sourceSystemKinds, type SourceSystemKind } from '../../src/domain/sourceSystems.js';
+import { generateDay } from '../../src/simulator/generateDay.js';
+import type { SimOrder } from '../../src/simulator/SimEvent.js';
+import { submitDay } from '../../src/simulator/submitDay.js';
+import type { SimulationSummary } from '../../src/simulator/SubmitTally.js';
+import { createTestApp, type TestApp } from '../http/support/testApp.js';
+
+describe('submitDay', () => {
+  let t: TestApp;
+  let orders: SimOrder[];
+  let summary: SimulationSummary;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const keys = Object.fromEntries(sourceSystemKinds.map((s) => [s, t.auth[s].authorization.replace(/^Bearer /, '')])) as Record<SourceSystemKind, string>;
+    // A seed whose 30 orders include retries, an early alias and an out-of-order fact (checked below).
+    orders = [...generateDay({ orders: 30, seed: 11, days: 1, start: new Date('2026-03-02T00:00:00Z'), mess: { retry: 0.05, scanBeforeShipment: 0.1, invoiceBeforeShipment: 0.1, earlyAlias: 0.1, unknownAlias: 0.05 } })];
+    summary = await submitDay(orders, { url, keys, concurrency: 8 });
+  });
+  afterAll(async () => t.app.close());
+
+  const planned = (kind: string) => orders.flatMap((o) => o.events).filter((e) => e.mess === kind).length;
+
+  it('submits every event and answers each without a server error or refusal', () => {
+    expect(summary.submitted).toBe(orders.flatMap((o) => o.events).length);
+    expect(summary.serverErrors).toBe(0);
+    expect(summary.refusals).toEqual({});
+    expect(summary.accepted + summary.duplicates + summary.unmatched).toBe(summary.submitted);
+  });
+
+  it('recognises every retry as a duplicate and parks every unknown alias', () => {
+    expect(planned('retry')).toBeGreaterThan(0);
+    expect(summary.duplicates).toBe(planned('retry'));
+    expect(planned('early-alias') + planned('unknown-alias')).toBeGreaterThan(0);
+    expect(summary.unmatched).toBe(planned('early-alias') + planned('unknown-alias'));
+  });
+
+  it('agrees with the log: accepted plus parked plus re-driven events, and the exceptions the ledger raised', async () => {
+    const { rows } = await t.db.pool.query<{ parked: number; exceptions: number; facts: number; redriven: number }>(`
+      SELECT count(*) FILTER (WHERE stream_id LIKE 'unmatched-%')::int AS parked,
+             count(*) FILTER (WHERE type = 'ExceptionRaised')::int AS exceptions,
+             count(*) FILTER (WHERE stream_id LIKE 'order-%' AND type <> 'ExceptionRaised')::int AS facts,
+             count(*) FILTER (WHERE stream_id LIKE 'order-%' AND type <> 'ExceptionRaised'
+                              AND metadata->>'causationId' IN (SELECT event_id::text FROM ledger.events WHERE stream_id LIKE 'unmatched-%'))::int AS redriven
+        FROM ledger.events`);
+    const log = rows[0]!;
+    expect(log.parked).toBe(summary.unmatched);
+    expect(log.redriven).toBe(planned('early-alias'));
+    expect(log.facts).toBe(summary.accepted + log.redriven);
+    expect(log.exceptions).toBeGreaterThanOrEqual(summary.exceptionsRaised);
+    expect(summary.exceptionsRaised).toBeGreaterThan(0);
+  });
+});
