@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashedText } from '../../src/domain/auditHash.js';
 import type { EventStore } from '../../src/eventstore/EventStore.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
-import { prepareAppend } from '../../src/eventstore/prepareAppend.js';
+import { encodeAppend, encodeBatch } from '../../src/eventstore/postgres/GroupCommit.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { anEvent, readAllOf, readStreamAll, someEvents, uniqueStream } from './contract/contractHelpers.js';
 import { eventStoreContract } from './contract/eventStoreContract.js';
@@ -35,13 +35,13 @@ describe('PostgreSQL event store', () => {
     await side.end();
   });
 
-  it('prepares exactly the canonical text the audit hash covers', () => {
+  it('sends each event as exactly the canonical text the audit hash covers', () => {
     const event = { id: randomUUID().toUpperCase(), type: 'T"x', data: { b: [1, { d: 1, c: 2 }], a: 'ü' }, metadata: { z: null, y: undefined } };
     const now = new Date('2026-11-27T10:11:12.345Z');
-    const prepared = prepareAppend('order-1', [event], now);
-    expect(prepared.canonical[0]).toBe(
-      hashedText({ ...event, id: event.id.toLowerCase(), streamId: 'order-1', recordedAt: now.toISOString() }),
-    );
+    const { json, recordedAt } = encodeBatch([encodeAppend('order-1', [event], 3n)], now);
+    expect(recordedAt).toBe(now.toISOString());
+    const canonical = hashedText({ ...event, id: event.id.toLowerCase(), streamId: 'order-1', recordedAt: now.toISOString() });
+    expect(json).toBe(`[{"s":"order-1","x":"3","e":[${canonical}]}]`);
   });
 
   it('never lets a reader skip an event that an earlier transaction commits late', async () => {
@@ -52,11 +52,8 @@ describe('PostgreSQL event store', () => {
     // The slow transaction takes its id first, so its events sort first.
     await side.query('SELECT pg_current_xact_id()');
     const fast = await store.append(fastStream, [anEvent('Fast')], { expectedRevision: 'no_stream' });
-    const prepared = prepareAppend(slowStream, [anEvent('Slow')], new Date());
-    const slow = await side.query<{ last_position: string }>(
-      'SELECT last_position FROM ledger.append_events($1, $2, $3, $4, $5, $6, $7, $8)',
-      [slowStream, 'no_stream', prepared.ids, prepared.types, prepared.dataJson, prepared.metadataJson, prepared.recordedAt, prepared.canonical],
-    );
+    const { json, recordedAt } = encodeBatch([encodeAppend(slowStream, [anEvent('Slow')], 'no_stream')], new Date());
+    const slow = await side.query<{ last_position: string }>('SELECT last_position FROM ledger.append_batch($1::json, $2)', [json, recordedAt]);
     expect((slow.rows[0]?.last_position ?? '') < fast.position).toBe(true);
     expect(slow.rows[0]?.last_position).toMatch(/^[0-9a-f]{16}-[0-9a-f]{16}$/);
 

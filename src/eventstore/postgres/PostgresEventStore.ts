@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { START, type EventStore, type Position, type ReadLag, type RecordedEvent } from '../EventStore.js';
-import { appendEvents } from './appendEvents.js';
+import { GroupCommit, type GroupCommitOptions } from './GroupCommit.js';
 import { createNotifier } from './notifier.js';
 import { readAllPage } from './readAllPage.js';
 import { rowToEvent, type EventRow } from './rowToEvent.js';
@@ -14,6 +14,7 @@ export interface PostgresEventStoreOptions {
   readonly log?: (message: string) => void;
   /** How often an idle subscriber looks for new events without a wake-up (default 500 ms). */
   readonly pollIntervalMs?: number;
+  readonly groupCommit?: GroupCommitOptions;
 }
 
 const streamPageSize = 1000;
@@ -36,11 +37,12 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
   const log = options.log ?? (() => undefined);
   const notifier = createNotifier(pool, log);
   const wakeups = createWakeups(pool.options, options.pollIntervalMs ?? 500, log);
+  const group = new GroupCommit(pool, options.groupCommit);
   let closed = false;
 
   const store: EventStore = {
     async append(streamId, events, { expectedRevision }) {
-      const result = await appendEvents(pool, streamId, events, expectedRevision);
+      const result = await group.append(streamId, events, expectedRevision);
       if (!result.idempotentReplay) {
         wakeups.wake();
         notifier.poke();

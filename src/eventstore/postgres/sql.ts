@@ -10,10 +10,11 @@ const eventColumns = `event_id, stream_id, revision, ledger.format_position(tx_i
 /** Rows every transaction below the oldest in-flight one wrote: nothing can appear behind them. */
 const safe = 'tx_id < pg_snapshot_xmin(pg_current_snapshot())';
 
-export const appendEventsSql = {
-  name: 'ledger_append_events_v1',
-  text: 'SELECT next_revision, last_position, idempotent_replay FROM ledger.append_events($1, $2, $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::timestamptz, $8::text[])',
+export const appendBatchSql = {
+  name: 'ledger_append_batch_v1',
+  text: 'SELECT item, status, next_revision, last_position, actual FROM ledger.append_batch($1::json, $2::timestamptz)',
 };
+
 
 export const readStreamSql = {
   name: 'ledger_read_stream_v1',

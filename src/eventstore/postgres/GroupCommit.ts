@@ -1,0 +1,163 @@
+import type pg from 'pg';
+import { canonicalJson } from '../../domain/auditHash.js';
+import type { AppendResult, EventToAppend, ExpectedRevision, Position } from '../EventStore.js';
+import { WrongExpectedRevision } from '../WrongExpectedRevision.js';
+import { appendBatchSql } from './sql.js';
+
+/** One append, serialised once: per event the canonical text around recordedAt, known only at flush. */
+export interface EncodedAppend {
+  readonly streamId: string;
+  readonly expected: ExpectedRevision;
+  readonly head: readonly string[];
+  readonly tail: readonly string[];
+  readonly events: number;
+}
+
+interface Pending extends EncodedAppend {
+  attempts: number;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+type Row = [item: number, status: 'ok' | 'replay' | 'conflict', nextRevision: string | null, position: string | null, actual: string | null];
+
+export interface GroupCommitOptions {
+  /** Batches committing at once; more overlap one flush with the next batch's work (default 2). */
+  readonly concurrentFlushes?: number;
+  /** Most events in one batch (default 1,000). */
+  readonly maxEvents?: number;
+}
+
+/** Racing writers took a revision or an id first: the loser tries again, alone. */
+const raceCodes = new Set(['23505', '40P01']);
+const maxAttempts = 40;
+
+/**
+ * Group commit. Appends that arrive while a batch is committing wait and go
+ * together in the next one: one statement, one transaction, one WAL flush
+ * for all of them (`ledger.append_batch`). A lone append goes at once, so
+ * latency only grows with load. Each append keeps its own expectation,
+ * idempotency and answer; a batch that fails as a whole (a racing writer, an
+ * outage) is retried item by item, so no append is failed by another's.
+ */
+export class GroupCommit {
+  private readonly queue: Pending[] = [];
+  private flushing = 0;
+  private readonly concurrentFlushes: number;
+  private readonly maxEvents: number;
+
+  constructor(private readonly pool: pg.Pool, options: GroupCommitOptions = {}) {
+    this.concurrentFlushes = options.concurrentFlushes ?? 2;
+    this.maxEvents = options.maxEvents ?? 1_000;
+  }
+
+  append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
+    let encoded: EncodedAppend;
+    try {
+      encoded = encodeAppend(streamId, events, expected);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ ...encoded, attempts: 0, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.flushing < this.concurrentFlushes && this.queue.length > 0) {
+      const batch: Pending[] = [];
+      let events = 0;
+      while (this.queue.length > 0 && (batch.length === 0 || events + this.queue[0]!.events <= this.maxEvents)) {
+        const next = this.queue.shift()!;
+        events += next.events;
+        batch.push(next);
+      }
+      this.flushing++;
+      void this.flush(batch).finally(() => {
+        this.flushing--;
+        this.pump();
+      });
+    }
+  }
+
+  private async flush(batch: readonly Pending[]): Promise<void> {
+    const { json, recordedAt } = encodeBatch(batch, new Date());
+    let rows: Row[];
+    try {
+      const result = await this.pool.query<Row>({ ...appendBatchSql, rowMode: 'array', values: [json, recordedAt] });
+      rows = result.rows;
+    } catch (error) {
+      this.retryAlone(batch, error);
+      return;
+    }
+    for (const [item, status, nextRevision, position, actual] of rows) {
+      const p = batch[item - 1]!;
+      if (status === 'conflict') {
+        p.reject(new WrongExpectedRevision(p.streamId, p.expected, actual === null ? 'no_stream' : BigInt(actual)));
+      } else {
+        p.resolve({ nextRevision: BigInt(nextRevision!), position: position as Position, idempotentReplay: status === 'replay' });
+      }
+    }
+  }
+
+  /** A batch failed whole: each append goes again on its own, racers after a short random pause. */
+  private retryAlone(batch: readonly Pending[], error: unknown): void {
+    const code = (error as { code?: string }).code;
+    const race = code !== undefined && raceCodes.has(code);
+    for (const p of batch) {
+      if (batch.length === 1 && !race) {
+        p.reject(error);
+        continue;
+      }
+      p.attempts++;
+      if (p.attempts >= maxAttempts) {
+        p.reject(new WrongExpectedRevision(p.streamId, p.expected, 'no_stream', `lost the race ${p.attempts} times: ${(error as Error).message}`));
+        continue;
+      }
+      const again = () => {
+        this.flushing++;
+        void this.flush([p]).finally(() => {
+          this.flushing--;
+          this.pump();
+        });
+      };
+      if (p.attempts > 1) setTimeout(again, Math.random() * Math.min(2 ** p.attempts, 50));
+      else again();
+    }
+  }
+}
+
+/** Validates an append and serialises each event once (canonical JSON, keys in hash order). */
+export function encodeAppend(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): EncodedAppend {
+  if (events.length === 0) throw new RangeError(`append to ${streamId}: at least one event is required`);
+  const head: string[] = [];
+  const tail: string[] = [];
+  const seen = new Set<string>();
+  for (const event of events) {
+    const id = event.id.toLowerCase();
+    if (seen.has(id)) throw new RangeError(`append to ${streamId}: event id ${id} appears twice`);
+    seen.add(id);
+    // Canonical key order: data, id, metadata, recordedAt, streamId, type. undefined data would
+    // vanish from the hash but be read back as null, so it is stored as null.
+    head.push(`{"data":${canonicalJson(event.data ?? null)},"id":${JSON.stringify(id)},"metadata":${canonicalJson(event.metadata)},"recordedAt":`);
+    tail.push(`,"streamId":${JSON.stringify(streamId)},"type":${JSON.stringify(event.type)}}`);
+  }
+  return { streamId, expected, head, tail, events: events.length };
+}
+
+/**
+ * The `ledger.append_batch` argument: each event's text is exactly
+ * `hashedText({id, streamId, type, data, metadata, recordedAt})`.
+ */
+export function encodeBatch(batch: readonly EncodedAppend[], now: Date): { json: string; recordedAt: string } {
+  // Truncated to milliseconds so it survives the round trip exactly (it is hashed).
+  const recordedAt = new Date(Math.floor(now.getTime())).toISOString();
+  const at = JSON.stringify(recordedAt);
+  const items = batch.map((p) => {
+    const expected = typeof p.expected === 'bigint' ? p.expected.toString() : p.expected;
+    const events = p.head.map((h, i) => h + at + p.tail[i]).join(',');
+    return `{"s":${JSON.stringify(p.streamId)},"x":${JSON.stringify(expected)},"e":[${events}]}`;
+  });
+  return { json: `[${items.join(',')}]`, recordedAt };
+}
