@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { canonicalJson } from '../../domain/auditHash.js';
 import type { AppendResult, EventToAppend, ExpectedRevision, Position } from '../EventStore.js';
 import { WrongExpectedRevision } from '../WrongExpectedRevision.js';
-import { appendBatchSql } from './sql.js';
+import { appendBatchSql, streamHeadSql } from './sql.js';
 
 /** One append, serialised once: per event the canonical text around recordedAt, known only at flush. */
 export interface EncodedAppend {
@@ -101,6 +101,11 @@ export class GroupCommit {
     }
   }
 
+  private async streamHead(streamId: string): Promise<bigint | 'no_stream'> {
+    const result = await this.pool.query<[string]>({ ...streamHeadSql, rowMode: 'array', values: [streamId] });
+    return result.rows[0] ? BigInt(result.rows[0][0]) : 'no_stream';
+  }
+
   /** A batch failed whole: each append goes again on its own, racers after a short random pause. */
   private retryAlone(batch: readonly Pending[], error: unknown): void {
     const code = (error as { code?: string }).code;
@@ -112,7 +117,10 @@ export class GroupCommit {
       }
       p.attempts++;
       if (p.attempts >= maxAttempts) {
-        p.reject(new WrongExpectedRevision(p.streamId, p.expected, 'no_stream', `lost the race ${p.attempts} times: ${(error as Error).message}`));
+        void this.streamHead(p.streamId).then(
+          (actual) => p.reject(new WrongExpectedRevision(p.streamId, p.expected, actual, `lost the race ${p.attempts} times`)),
+          p.reject,
+        );
         continue;
       }
       const again = () => {

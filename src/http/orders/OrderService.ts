@@ -122,7 +122,8 @@ export class OrderService {
   private async decideAndAppend(orderKey: string, command: Parameters<typeof decide>[0]): Promise<SubmissionOutcome> {
     const maxAttempts = this.deps.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
-      const cached = attempt === 1 ? this.cache.get(orderKey) : undefined;
+      // First try without reading: the cached fold, or for a new order the empty one.
+      const cached = attempt === 1 ? this.cache.get(orderKey) ?? assumedNew(command) : undefined;
       const order = cached ?? await this.load(orderKey);
       const decision = decide(command, order.state, this.policy);
       if (!decision.ok) {
@@ -201,6 +202,11 @@ export class OrderService {
       if (command.ok) await this.decideAndAppend(orderKey, command.command);
     }
   }
+}
+
+/** A new order is usually new: decide it on the empty state; if the stream exists, the append says so. */
+function assumedNew(command: Parameters<typeof decide>[0]): { state: OrderState; revision: 'no_stream' } | undefined {
+  return command.type === 'PlaceOrder' ? { state: initialOrderState, revision: 'no_stream' } : undefined;
 }
 
 function acceptedBody(orderKey: string, events: readonly DomainEvent[], lastRevision: bigint, position: Position, state: OrderState, firstId?: string): AcceptedBody {
