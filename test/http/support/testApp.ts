@@ -8,6 +8,7 @@ import { createPostgresEventStore } from '../../../src/eventstore/postgres/Postg
 import type { EventStore } from '../../../src/eventstore/EventStore.js';
 import { createLogger } from '../../../src/logger.js';
 import { tempPath } from '../../support/tempFile.js';
+import type { DomainPolicy } from '../../../src/domain/domainPolicy.js';
 import { createTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 
 export interface TestApp {
@@ -20,7 +21,7 @@ export interface TestApp {
 }
 
 /** The real app on a real PostgreSQL database of the file's own, with one key per system. */
-export async function createTestApp(limits: Partial<HttpLimits> = {}, sibling?: TestApp & { keys: ApiKeyFile }): Promise<TestApp & { keys: ApiKeyFile }> {
+export async function createTestApp(limits: Partial<HttpLimits> = {}, sibling?: TestApp & { keys: ApiKeyFile }, policy?: DomainPolicy): Promise<TestApp & { keys: ApiKeyFile }> {
   const db = sibling?.db ?? await createTestDatabase(20);
   const store = createPostgresEventStore({ pool: db.pool });
   const keys = sibling?.keys ?? await ApiKeyFile.open(await tempPath('keys.json'));
@@ -31,7 +32,7 @@ export async function createTestApp(limits: Partial<HttpLimits> = {}, sibling?: 
   auth.ADMIN = { authorization: `Bearer ${(await keys.create({ system: 'ADMIN', scopes: ['admin'] })).key}` };
   auth.AUDITOR = { authorization: `Bearer ${(await keys.create({ system: 'ADMIN', scopes: ['audit'] })).key}` };
   const metrics = new LedgerMetrics();
-  const { plugins } = orderPlugins({ pool: db.pool, store, metrics });
+  const { plugins } = orderPlugins({ pool: db.pool, store, metrics, ...(policy ? { policy } : {}) });
   const app = await buildApp({ logger: createLogger('silent'), pool: db.pool, store, keys, metrics, limits, plugins });
   afterAll(async () => {
     await app.close();
