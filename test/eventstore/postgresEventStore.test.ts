@@ -5,6 +5,7 @@ import { hashedText } from '../../src/domain/auditHash.js';
 import type { EventStore } from '../../src/eventstore/EventStore.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
 import { encodeAppend, encodeBatch } from '../../src/eventstore/postgres/GroupCommit.js';
+import { appendBatchSql } from '../../src/eventstore/postgres/sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { anEvent, readAllOf, readStreamAll, someEvents, uniqueStream } from './contract/contractHelpers.js';
 import { eventStoreContract } from './contract/eventStoreContract.js';
@@ -53,9 +54,10 @@ describe('PostgreSQL event store', () => {
     await side.query('SELECT pg_current_xact_id()');
     const fast = await store.append(fastStream, [anEvent('Fast')], { expectedRevision: 'no_stream' });
     const { json, recordedAt } = encodeBatch([encodeAppend(slowStream, [anEvent('Slow')], 'no_stream')], new Date());
-    const slow = await side.query<{ last_position: string }>('SELECT last_position FROM ledger.append_batch($1::json, $2)', [json, recordedAt]);
-    expect((slow.rows[0]?.last_position ?? '') < fast.position).toBe(true);
-    expect(slow.rows[0]?.last_position).toMatch(/^[0-9a-f]{16}-[0-9a-f]{16}$/);
+    const slow = await side.query<unknown[]>({ text: appendBatchSql.text, values: [json, recordedAt], rowMode: 'array' });
+    const slowPosition = String(slow.rows[0]?.[3]);
+    expect(slowPosition < fast.position).toBe(true);
+    expect(slowPosition).toMatch(/^[0-9a-f]{16}-[0-9a-f]{16}$/);
 
     expect(await readAllOf(store, streams, before, 100, false)).toEqual([]);
     const lag = await store.readLag();

@@ -66,19 +66,36 @@ export class GroupCommit {
 
   private pump(): void {
     while (this.flushing < this.concurrentFlushes && this.queue.length > 0) {
-      const batch: Pending[] = [];
-      let events = 0;
-      while (this.queue.length > 0 && (batch.length === 0 || events + this.queue[0]!.events <= this.maxEvents)) {
-        const next = this.queue.shift()!;
-        events += next.events;
-        batch.push(next);
-      }
+      const batch = this.takeBatch();
       this.flushing++;
       void this.flush(batch).finally(() => {
         this.flushing--;
         this.pump();
       });
     }
+  }
+
+  /**
+   * The next batch: queued appends in arrival order, at most one per stream
+   * (a later append to the same stream waits for the next batch, so each
+   * item's expectation is checked against what the one before it wrote).
+   */
+  private takeBatch(): Pending[] {
+    const batch: Pending[] = [];
+    const streams = new Set<string>();
+    let events = 0;
+    for (let i = 0; i < this.queue.length && events < this.maxEvents; ) {
+      const next = this.queue[i]!;
+      if (streams.has(next.streamId) || (batch.length > 0 && events + next.events > this.maxEvents)) {
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      streams.add(next.streamId);
+      events += next.events;
+      batch.push(next);
+    }
+    return batch;
   }
 
   private async flush(batch: readonly Pending[]): Promise<void> {

@@ -10,9 +10,87 @@ const eventColumns = `event_id, stream_id, revision, ledger.format_position(tx_i
 /** Rows every transaction below the oldest in-flight one wrote: nothing can appear behind them. */
 const safe = 'tx_id < pg_snapshot_xmin(pg_current_snapshot())';
 
+/**
+ * Group commit: appends to many streams in ONE statement (one transaction,
+ * one WAL flush), each item with its own expectation and idempotency.
+ *
+ * $1: [{"s": stream, "x": expected, "e": [event, …]}, …] where each event is
+ * exactly the canonical text the audit hash covers (`json` keeps each
+ * element's text byte for byte). At most one item per stream (the batcher
+ * sees to it), so items never depend on each other.
+ *
+ * Gap safety (docs/event-store.md): every read here uses the statement's
+ * snapshot, taken before the INSERT assigns the transaction id, so whatever
+ * it saw was written by a transaction with a lower id.
+ *
+ * One row per item: 'ok' | 'replay' | 'conflict', the stream revision after
+ * it, the position of its last event, and for a conflict the actual head
+ * (NULL = no stream). A racing writer that takes a revision first makes the
+ * INSERT fail (unique_violation); the batcher then retries item by item.
+ */
 export const appendBatchSql = {
-  name: 'ledger_append_batch_v1',
-  text: 'SELECT item, status, next_revision, last_position, actual FROM ledger.append_batch($1::json, $2::timestamptz)',
+  name: 'ledger_append_batch_v2',
+  text: `WITH items AS (
+      SELECT x.o::int AS item, x.value->>'s' AS stream_id, x.value->>'x' AS expected, x.value->'e' AS evs
+      FROM json_array_elements($1::json) WITH ORDINALITY AS x(value, o)
+    ), evs AS (
+      SELECT i.item, e.o::int AS ord, e.value::text AS canonical, e.value::jsonb AS body
+      FROM items i, json_array_elements(i.evs) WITH ORDINALITY AS e(value, o)
+    ), heads AS (
+      SELECT i.item, hd.revision AS head, hd.hash AS head_hash
+      FROM items i LEFT JOIN LATERAL (
+        SELECT revision, hash FROM ledger.events WHERE stream_id = i.stream_id ORDER BY revision DESC LIMIT 1) hd ON true
+    ), stored AS (
+      -- = ANY(array): one index probe per id, never a scan of the log.
+      SELECT event_id, stream_id, revision, tx_id, seq FROM ledger.events
+      WHERE event_id = ANY (ARRAY(SELECT (body->>'id')::uuid FROM evs))
+    ), found AS (
+      SELECT v.item, count(*) AS n, bool_and(f.stream_id = i.stream_id) AS same_stream,
+             min(f.revision - v.ord) = max(f.revision - v.ord) AS in_order, max(f.revision) AS last_rev,
+             (array_agg(ledger.format_position(f.tx_id, f.seq) ORDER BY f.revision DESC))[1] AS last_pos
+      FROM evs v JOIN items i USING (item) JOIN stored f ON f.event_id = (v.body->>'id')::uuid
+      GROUP BY v.item
+    ), sizes AS (
+      SELECT item, count(*) AS n FROM evs GROUP BY item
+    ), decided AS (
+      SELECT i.item, i.stream_id, h.head, h.head_hash, f.last_rev, f.last_pos,
+        CASE
+          WHEN f.n = s.n AND f.same_stream AND f.in_order THEN 'replay'
+          WHEN f.n IS NOT NULL THEN 'conflict'
+          WHEN i.expected = 'any' THEN 'ok'
+          WHEN i.expected = 'no_stream' THEN CASE WHEN h.head IS NULL THEN 'ok' ELSE 'conflict' END
+          WHEN i.expected = 'stream_exists' THEN CASE WHEN h.head IS NULL THEN 'conflict' ELSE 'ok' END
+          WHEN h.head = i.expected::bigint THEN 'ok'
+          ELSE 'conflict'
+        END AS status
+      FROM items i JOIN heads h USING (item) JOIN sizes s USING (item) LEFT JOIN found f USING (item)
+    ), chained AS (
+      SELECT d.item, v.ord, d.stream_id, coalesce(d.head, -1) + v.ord AS revision, v.body, d.head_hash,
+             ledger.chain_hash(d.head_hash, v.canonical) OVER (PARTITION BY d.item ORDER BY v.ord) AS hash
+      FROM decided d JOIN evs v USING (item)
+      WHERE d.status = 'ok'
+    ), ordered AS (
+      SELECT c.*, coalesce(lag(c.hash) OVER (PARTITION BY c.item ORDER BY c.ord), c.head_hash) AS prev_hash,
+             row_number() OVER (ORDER BY c.item, c.ord) AS rn
+      FROM chained c
+    ), seqs AS (
+      -- Sequence numbers handed out in event order, whatever order nextval ran in.
+      SELECT array_agg(s ORDER BY s) AS a FROM (SELECT nextval('ledger.events_seq') AS s FROM ordered) z
+    ), inserted AS (
+      INSERT INTO ledger.events (seq, stream_id, revision, event_id, type, data, metadata, recorded_at, prev_hash, hash)
+      SELECT seqs.a[o.rn], o.stream_id, o.revision, (o.body->>'id')::uuid, o.body->>'type',
+             o.body->'data', o.body->'metadata', $2::timestamptz, o.prev_hash, o.hash
+      FROM ordered o, seqs
+      RETURNING stream_id, revision, seq
+    ), last_rows AS (
+      SELECT stream_id, max(revision) AS revision, max(seq) AS seq FROM inserted GROUP BY stream_id
+    )
+    SELECT d.item, d.status,
+           CASE d.status WHEN 'ok' THEN l.revision WHEN 'replay' THEN d.last_rev END,
+           CASE d.status WHEN 'ok' THEN ledger.format_position(pg_current_xact_id(), l.seq) WHEN 'replay' THEN d.last_pos END,
+           CASE d.status WHEN 'conflict' THEN d.head END
+    FROM decided d LEFT JOIN last_rows l ON l.stream_id = d.stream_id AND d.status = 'ok'
+    ORDER BY d.item`,
 };
 
 
