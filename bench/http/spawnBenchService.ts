@@ -1,0 +1,42 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export interface BenchService {
+  readonly url: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+const entry = fileURLToPath(new URL('./benchService.ts', import.meta.url));
+
+/**
+ * Starts `benchService.ts` under `node --import tsx` on `databaseUrl` with the
+ * keys in `keysFile`; with `cpuProfDir`, under `--cpu-prof` too.
+ */
+export async function spawnBenchService(options: { databaseUrl: string; keysFile: string; cpuProfDir?: string | undefined; env?: Record<string, string> }): Promise<BenchService> {
+  const flags = ['--import', 'tsx', ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : []), entry];
+  const child = spawn(process.execPath, flags, {
+    env: { ...process.env, ...options.env, DATABASE_URL: options.databaseUrl, LEDGER_API_KEYS_FILE: options.keysFile, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const address = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      try {
+        resolve((JSON.parse(line) as { address: string }).address);
+      } catch {
+        // The service prints nothing else on stdout; ignore stray lines.
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`bench service exited with ${code} before listening`)));
+  });
+  return {
+    url: address, pid: child.pid!,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import { baselineSection } from './baseline/baselineSection.js';
+import { eventstoreSection } from './eventstore/eventstoreSection.js';
+import { externalSection } from './harness/externalSection.js';
+import type { Section } from './harness/section.js';
+
+/**
+ * Every benchmark, in the order `npm run bench` runs them. To add one,
+ * write a `Section` (bench/harness/section.ts) and list it here.
+ */
+export const sections: readonly Section[] = [
+  eventstoreSection,
+  baselineSection,
+  // Hook: HTTP ingest at 16 and 64 connections (autocannon), issue 7's ≥ 5,000 transitions/s, p99 < 50 ms at 64.
+  externalSection('http', 'HTTP ingest (1, 16 and 64 connections)', 'http', 'runHttpBench'),
+  externalSection('projections', 'Projections: rebuild rate', 'projections', 'runProjectionsBench'),
+  externalSection('integrations', 'Integrations: feed and webhook delivery', 'integrations', 'runIntegrationsBench'),
+  // Hook: a peak day, DOMAIN.md §6: 3M events ingested, then every projection caught up; wall time of each.
+  externalSection('peak', 'Peak day: 3M events ingested, then every projection caught up', 'peak', 'runPeakBench'),
+];
