@@ -1,7 +1,7 @@
 import { foldOrder } from '../domain/foldOrder.js';
 import type { EventStore, RecordedEvent } from '../eventstore/EventStore.js';
 import { crmOrderView, type CrmOrderView } from './crmOrderView.js';
-import { orderEventsOf } from './domainEventOf.js';
+import { orderEventsOf } from './orderEventsOf.js';
 import type { BodyBuilder } from './runIntegrator.js';
 import { toCloudEvent, type CloudEvent } from './toCloudEvent.js';
 

@@ -2,7 +2,7 @@ import { foldOrder } from '../domain/foldOrder.js';
 import type { OrderState } from '../domain/orderState.js';
 import { orderStatus, terminalOrderStatuses } from '../domain/orderStatus.js';
 import type { EventStore } from '../eventstore/EventStore.js';
-import { orderEventsOf } from './domainEventOf.js';
+import { orderEventsOf } from './orderEventsOf.js';
 import type { ValueAtRisk } from './runIntegrator.js';
 
 /**
