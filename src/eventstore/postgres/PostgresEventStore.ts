@@ -22,8 +22,8 @@ const streamPageSize = 1000;
 /**
  * The event log in PostgreSQL (`ledger.events`, see
  * migrations/1764230000100_event-log.sql and docs/event-store.md).
- * Rule: one append = one transaction = one stream, always through
- * `ledger.append_events`; that keeps the global order gap-safe.
+ * Rule: appends go through the group-commit statement only (GroupCommit.ts),
+ * whose reads all precede its write; that keeps the global order gap-safe.
  *
  * Cost of gap safety: readers only see events below the oldest in-flight
  * write transaction of the whole cluster, so a long write transaction
