@@ -15,5 +15,5 @@ export const sections: readonly Section[] = [
   externalSection('projections', 'Projections: rebuild rate', 'projections', 'runProjectionsBench'),
   externalSection('integrations', 'Integrations: feed and webhook delivery', 'integrations', 'runIntegrationsBench'),
   // Hook: a peak day, DOMAIN.md §6: 3M events ingested, then every projection caught up; wall time of each.
-  externalSection('peak', 'Peak day: 3M events ingested, then every projection caught up', 'peak', 'runPeakBench'),
+  externalSection('peak', 'Peak day (DOMAIN.md §6: 3M events; size set by BENCH_PEAK_EVENTS) ingested, then every projection replayed', 'peak', 'runPeakBench'),
 ];

@@ -134,6 +134,17 @@ describe('POST /v1/orders/{orderRef}/events', () => {
     expect(retry.headers['idempotent-replayed']).toBe('true');
   });
 
+  it('applies what waited under an alias even when a crash came between binding the alias and applying it', async () => {
+    await t.app.inject({ method: 'POST', url: '/v1/orders', headers: t.auth.ECOMMERCE, payload: placeOrderBody('C-2') });
+    const early = await t.app.inject({ method: 'POST', url: '/v1/orders/erp:SO-C-2/events', headers: t.auth.WMS, payload: allocatedBody({ 1: 4 }, 'ALLOC-C2') });
+    expect(early.statusCode).toBe(202);
+    // As if a first OrderAccepted bound the alias and the process died before applying the waiting event.
+    await t.db.pool.query("INSERT INTO ledger.order_aliases (kind, value, order_key, first_position) VALUES ('erp', 'SO-C-2', 'C-2', '')");
+    await t.app.inject({ method: 'POST', url: '/v1/orders/C-2/events', headers: t.auth.ERP, payload: acceptedBody('SO-C-2') });
+    const order = await t.app.inject({ method: 'GET', url: '/v1/orders/C-2', headers: t.auth.CRM });
+    expect(order.json().lines[0].quantities.allocated).toBe(4);
+  });
+
   it('refuses an unknown event type and a malformed order reference with 400', async () => {
     const type = await t.app.inject({ method: 'POST', url: '/v1/orders/B-1/events', headers: t.auth.WMS, payload: { ...allocatedBody({ 1: 1 }), type: 'Teleported' } });
     expect(type.statusCode).toBe(400);

@@ -174,9 +174,20 @@ export class OrderService {
     return { kind: 'duplicate', body: acceptedBody(orderKey, own, last.revision, last.position, state, order.recorded[index]!.id) };
   }
 
+  /**
+   * Binds the aliases the events name, then applies what waited under each
+   * alias bound to this order. Every time, not only when the alias is new: a
+   * crash between binding and applying must not strand a waiting event, and
+   * applying one twice is answered as a duplicate.
+   */
   private async learnAliases(orderKey: string, events: readonly DomainEvent[], position: Position): Promise<void> {
-    const learnt = await this.deps.aliases.register(orderKey, events.flatMap(aliasesOf), position);
-    for (const alias of learnt) await this.redrive(alias, orderKey);
+    const aliases = events.flatMap(aliasesOf);
+    if (aliases.length === 0) return;
+    const learnt = await this.deps.aliases.register(orderKey, aliases, position);
+    for (const alias of aliases) {
+      const isNew = learnt.some((a) => a.kind === alias.kind && a.value === alias.value);
+      if (isNew || (await this.deps.aliases.resolve(alias)) === orderKey) await this.redrive(alias, orderKey);
+    }
   }
 
   /** Keeps a submission for an alias nobody has named yet, in the log, until an order claims it. */
