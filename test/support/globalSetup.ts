@@ -1,10 +1,10 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, quoteIdent, type EmbeddedServer } from '../../src/postgres/embeddedPostgres.js';
 import { migrate } from '../../src/postgres/migrate.js';
+import { adminQuery } from './adminQuery.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -36,8 +36,8 @@ export async function setup(project: TestProject): Promise<void> {
     adminUrl = server.adminUrl;
   }
   template = `ledger_test_template_${process.pid}`;
-  await adminQuery(`DROP DATABASE IF EXISTS ${quoteIdent(template)}`);
-  await adminQuery(`CREATE DATABASE ${quoteIdent(template)}`);
+  await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(template)}`);
+  await adminQuery(adminUrl, `CREATE DATABASE ${quoteIdent(template)}`);
   const templateUrl = new URL(adminUrl);
   templateUrl.pathname = `/${template}`;
   await migrate(templateUrl.toString());
@@ -47,19 +47,9 @@ export async function setup(project: TestProject): Promise<void> {
 
 export async function teardown(): Promise<void> {
   try {
-    if (template) await adminQuery(`DROP DATABASE IF EXISTS ${quoteIdent(template)} WITH (FORCE)`);
+    if (template) await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(template)} WITH (FORCE)`);
   } finally {
     await server?.stop();
     if (dataRoot) await rm(dataRoot, { recursive: true, force: true });
-  }
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import { quoteIdent } from '../../src/postgres/embeddedPostgres.js';
+import { adminQuery } from './adminQuery.js';
 
 /** A migrated database of the test file's own, and a pool on it. */
 export interface TestDatabase {
@@ -19,24 +20,14 @@ export async function createTestDatabase(poolSize = 10): Promise<TestDatabase> {
   const adminUrl = inject('pgAdminUrl');
   const template = inject('pgTemplateDatabase');
   const name = `ledger_test_${randomBytes(6).toString('hex')}`;
-  await admin(adminUrl, `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
+  await adminQuery(adminUrl, `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: poolSize });
   pool.on('error', () => undefined);
   afterAll(async () => {
     await pool.end();
-    await admin(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
   });
   return { url: url.toString(), name, pool };
-}
-
-async function admin(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
