@@ -1,9 +1,9 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { quoteIdent, startEmbeddedPostgres, type EmbeddedServer } from '../../src/postgres/embeddedPostgres.js';
 import { migrate } from '../../src/postgres/migrate.js';
+import { adminQuery } from '../../src/postgres/adminQuery.js';
 
 /** A database made for one benchmark, dropped when it is done. */
 export interface BenchDatabase {
@@ -58,14 +58,4 @@ export async function startBenchServer(log: (message: string) => void): Promise<
       if (dataRoot) await rm(dataRoot, { recursive: true, force: true });
     },
   };
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }

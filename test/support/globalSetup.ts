@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, quoteIdent, type EmbeddedServer } from '../../src/postgres/embeddedPostgres.js';
 import { migrate } from '../../src/postgres/migrate.js';
-import { adminQuery } from './adminQuery.js';
+import { adminQuery } from '../../src/postgres/adminQuery.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import { quoteIdent } from '../../src/postgres/embeddedPostgres.js';
-import { adminQuery } from './adminQuery.js';
+import { adminQuery } from '../../src/postgres/adminQuery.js';
 
 /** A migrated database of the test file's own, and a pool on it. */
 export interface TestDatabase {
