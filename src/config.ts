@@ -30,6 +30,7 @@ export const configSchema = z.object({
   LEDGER_BODY_LIMIT_BYTES: positiveInt(5 * 1024 * 1024),
   LEDGER_OWNERSHIP_FILE: optionalText,
   LEDGER_INTEGRATORS_FILE: optionalText,
+  LEDGER_PROJECTIONS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
 });
 
 /** Typed, validated settings, read once at start. */
@@ -47,6 +48,8 @@ export interface Config {
   bodyLimitBytes: number;
   ownershipFile: string | undefined;
   integratorsFile: string | undefined;
+  /** Whether this process keeps the read models up to date (off: another process does). */
+  runProjections: boolean;
 }
 
 /** Raised when the environment holds a value the service cannot run with. */
@@ -87,5 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.LEDGER_BODY_LIMIT_BYTES,
     ownershipFile: e.LEDGER_OWNERSHIP_FILE,
     integratorsFile: e.LEDGER_INTEGRATORS_FILE,
+    runProjections: e.LEDGER_PROJECTIONS === 'on',
   };
 }

@@ -57,8 +57,10 @@ export async function startService(config: Config, logger: Logger = createLogger
       },
     });
     cleanup.push(() => app.close());
-    runner.start();
-    cleanup.push(() => runner.stop());
+    if (config.runProjections) {
+      runner.start();
+      cleanup.push(() => runner.stop());
+    }
     const address = await app.listen({ host: config.host, port: config.port });
     let stopping: Promise<void> | undefined;
     return { app, database, store, address, stop: () => (stopping ??= stopAll()) };

@@ -27,6 +27,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps the read models up to date unless LEDGER_PROJECTIONS=off', () => {
+    expect(loadConfig({}).runProjections).toBe(true);
+    expect(loadConfig({ LEDGER_PROJECTIONS: 'off' }).runProjections).toBe(false);
+    expect(() => loadConfig({ LEDGER_PROJECTIONS: 'no' })).toThrow(/LEDGER_PROJECTIONS: must be on or off/);
+  });
+
   it('refuses a port out of range', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
   });

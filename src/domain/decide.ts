@@ -3,7 +3,7 @@ import { defaultDomainPolicy, type DomainPolicy } from './domainPolicy.js';
 import type { DomainError } from './errors.js';
 import { domainError } from './errors.js';
 import type { DomainEvent } from './events.js';
-import { evolve } from './evolve.js';
+import { evolve, evolveAll } from './evolve.js';
 import { exceptionEvents } from './exceptionEvents.js';
 import { hardInvariantError } from './hardInvariants.js';
 import { submissionDigest } from './idempotency.js';
@@ -17,9 +17,11 @@ import { eventIdOf } from './stamp.js';
 /**
  * The decider's answer. A retry of an already-recorded submission (I4) is
  * `ok` with no new events and `duplicateOf` naming the original event.
+ * `state` is the order once the events are folded in (equal to
+ * `events.reduce(evolve, state)`), so a caller need not fold them again.
  */
 export type Decision =
-  | { readonly ok: true; readonly events: readonly DomainEvent[]; readonly duplicateOf: string | null }
+  | { readonly ok: true; readonly events: readonly DomainEvent[]; readonly duplicateOf: string | null; readonly state: OrderState }
   | { readonly ok: false; readonly error: DomainError };
 
 /**
@@ -33,14 +35,14 @@ export function decide(command: Command, state: OrderState, policy: DomainPolicy
     ?? idempotencyError(event, state);
   if (early) return refuse(early);
   const duplicateOf = state.processed[command.envelope.idempotencyKey]?.eventId;
-  if (duplicateOf) return { ok: true, events: [], duplicateOf };
+  if (duplicateOf) return { ok: true, events: [], duplicateOf, state };
   const hard = hardInvariantError(event, state);
   if (hard) return refuse(hard);
   switch (command.type) {
-    case 'PlaceOrder': return settle(placeOrderError(command, state), event);
-    case 'ChangeOrderLine': return settle(changeOrderLineError(command, state), event);
-    case 'CancelLine': return settle(cancelLineError(command, state), event);
-    case 'ResolveException': return settle(resolveExceptionError(command, state), event);
+    case 'PlaceOrder': return settle(placeOrderError(command, state), event, state);
+    case 'ChangeOrderLine': return settle(changeOrderLineError(command, state), event, state);
+    case 'CancelLine': return settle(cancelLineError(command, state), event, state);
+    case 'ResolveException': return settle(resolveExceptionError(command, state), event, state);
     case 'RecordFact': return recordFact(command.fact, event, state, policy);
     default: return assertNever(command);
   }
@@ -79,11 +81,12 @@ function idempotencyError(event: DomainEvent, state: OrderState): DomainError | 
 function recordFact(fact: FactEvent, event: DomainEvent, state: OrderState, policy: DomainPolicy): Decision {
   const after = evolve(state, event);
   const breaches = [...sequenceBreaches(fact, state, policy), ...quantityBreaches(fact, state, after, policy)];
-  return { ok: true, events: [event, ...exceptionEvents(event, eventIdOf(event), breaches, after)], duplicateOf: null };
+  const raised = exceptionEvents(event, eventIdOf(event), breaches, after);
+  return { ok: true, events: [event, ...raised], duplicateOf: null, state: raised.length === 0 ? after : evolveAll(after, raised) };
 }
 
-function settle(error: DomainError | null, event: DomainEvent): Decision {
-  return error ? refuse(error) : { ok: true, events: [event], duplicateOf: null };
+function settle(error: DomainError | null, event: DomainEvent, state: OrderState): Decision {
+  return error ? refuse(error) : { ok: true, events: [event], duplicateOf: null, state: evolve(state, event) };
 }
 
 function refuse(error: DomainError): Decision {

@@ -9,7 +9,7 @@ import type { Logger } from '../logger.js';
 import { AppendGate } from './appendGate.js';
 import type { ApiKeyFile } from './auth/apiKeyFile.js';
 import { authentication } from './auth/authentication.js';
-import { correlation } from './correlation.js';
+import { correlation, correlationIdOf } from './correlation.js';
 import { installErrorHandlers } from './errorHandler.js';
 import './fastifyTypes.js';
 import { healthRoutes } from './healthRoutes.js';
@@ -54,8 +54,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: limits.bodyLimitBytes,
+    genReqId: correlationIdOf,
     // One line per request, written by installRequestMetrics with the route and correlation id.
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  bucketNames, displayStatus, lineStatus, lineStatuses, orderStatus, statusOfLine,
+  bucketNames, decide, displayStatus, evolve, initialOrderState, lineStatus, lineStatuses, orderStatus, statusOfLine,
 } from '../../src/domain/index.js';
-import { actionsArb, run } from './support/arbitraries.js';
+import { actionsArb, commandOf, run } from './support/arbitraries.js';
+import * as fixtures from './support/fixtures.js';
 
 const numRuns = 1000;
 const knownStatuses: readonly string[] = lineStatuses;
@@ -25,6 +26,18 @@ describe('the decider over generated requests and facts', () => {
     { numRuns });
   });
 
+  it('answers with the state its events fold to, so no caller folds them twice', () => {
+    fc.assert(fc.property(actionsArb, (actions) => {
+      let state = initialOrderState;
+      for (const command of [fixtures.placeOrder(), ...actions.map(commandOf)]) {
+        const decision = decide(command, state);
+        if (!decision.ok) continue;
+        const folded = decision.events.reduce(evolve, state);
+        expect(decision.state).toEqual(folded);
+        state = folded;
+      }
+    }), { numRuns });
+  });
 });
 
 describe('lineStatus', () => {

@@ -99,6 +99,15 @@ describe('authentication', () => {
     expect(given.headers['x-correlation-id']).toBe('flow-42');
     const created = await app.inject({ method: 'GET', url: '/health' });
     expect(created.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const malformed = await app.inject({ method: 'GET', url: '/health', headers: { 'x-correlation-id': 'not valid!' } });
+    expect(malformed.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('binds the correlation id and the key to the request\'s log line', async () => {
+    await app.inject({ method: 'GET', url: '/v1/probe', headers: { authorization: `Bearer ${readKey}`, 'x-correlation-id': 'flow-logged' } });
+    const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.correlationId === 'flow-logged' && l.msg === 'request');
+    expect(line).toMatchObject({ correlationId: 'flow-logged', system: 'CRM', route: '/v1/probe', status: 200 });
+    expect(line).not.toHaveProperty('reqId');
   });
 
   it('never writes a key into a log line', async () => {

@@ -49,4 +49,20 @@ describe('two service instances on one log', () => {
     const seen = (await second.app.inject({ method: 'GET', url: '/v1/orders/S-1', headers: second.auth.CRM })).json();
     expect(seen.lines[1].quantities.allocated).toBe(4);
   });
+
+  it('find an alias the other instance bound after they were told it was unknown', async () => {
+    const early = await second.app.inject({ method: 'POST', url: '/v1/orders/erp:SO-S-3/events', headers: second.auth.WMS, payload: allocatedBody({ 1: 2 }, 'ALLOC-S3-A') });
+    expect(early.statusCode).toBe(202);
+    await first.app.inject({ method: 'POST', url: '/v1/orders', headers: first.auth.ECOMMERCE, payload: placeOrderBody('S-3') });
+    await first.app.inject({ method: 'POST', url: '/v1/orders/S-3/events', headers: first.auth.ERP, payload: acceptedBody('SO-S-3') });
+    const later = await second.app.inject({ method: 'POST', url: '/v1/orders/erp:SO-S-3/events', headers: second.auth.WMS, payload: allocatedBody({ 1: 3 }, 'ALLOC-S3-B') });
+    expect(later.statusCode).toBe(201);
+    expect(later.json().orderKey).toBe('S-3');
+    // Asked again, the remembered binding answers without a look-up and still right.
+    const again = await second.app.inject({ method: 'POST', url: '/v1/orders/erp:SO-S-3/events', headers: second.auth.WMS, payload: allocatedBody({ 2: 1 }, 'ALLOC-S3-C') });
+    expect(again.json().orderKey).toBe('S-3');
+    const seen = (await first.app.inject({ method: 'GET', url: '/v1/orders/S-3', headers: first.auth.CRM })).json();
+    expect(seen.lines[0].quantities.allocated).toBe(5);
+    expect(seen.lines[1].quantities.allocated).toBe(1);
+  });
 });

@@ -143,7 +143,7 @@ export class OrderService {
         const first = toEventToAppend(decision.events[0]!, orderKey).id;
         if (appended.idempotentReplay) return this.replay(orderKey, await this.load(orderKey), first);
         for (const e of decision.events) this.deps.metrics.accepted.inc({ type: e.type });
-        const after = decision.events.reduce(evolve, order.state);
+        const after = decision.state;
         this.cache.set(orderKey, { state: after, revision: appended.nextRevision });
         await this.learnAliases(orderKey, decision.events, appended.position);
         return { kind: 'accepted', body: acceptedBody(orderKey, decision.events, appended.nextRevision, appended.position, after) };

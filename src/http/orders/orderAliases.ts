@@ -44,29 +44,49 @@ export function unmatchedStreamId(alias: Alias): string {
   return `unmatched-${alias.kind}-${digest}`;
 }
 
+/**
+ * The alias table, with the bindings already seen kept in memory. A binding
+ * never changes once written (the first order to name an alias keeps it), so
+ * a remembered one is always right; an alias not yet bound is asked for
+ * every time, since another instance may bind it at any moment.
+ */
 export class OrderAliases {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly bound = new Map<string, string>();
+  constructor(private readonly pool: pg.Pool, private readonly capacity = 50_000) {}
 
   async resolve(alias: Alias): Promise<string | undefined> {
+    const key = `${alias.kind}:${alias.value}`;
+    const known = this.bound.get(key);
+    if (known !== undefined) return known;
     const { rows } = await this.pool.query<{ order_key: string }>({
       name: 'order-alias-resolve',
       text: 'SELECT order_key FROM ledger.order_aliases WHERE kind = $1 AND value = $2',
       values: [alias.kind, alias.value],
     });
-    return rows[0]?.order_key;
+    const orderKey = rows[0]?.order_key;
+    if (orderKey !== undefined) this.remember(key, orderKey);
+    return orderKey;
   }
 
   /** Records aliases; returns those that were new. An alias already bound elsewhere keeps its first order. */
   async register(orderKey: string, aliases: readonly Alias[], position: string): Promise<Alias[]> {
-    if (aliases.length === 0) return [];
+    const unknown = aliases.filter((a) => this.bound.get(`${a.kind}:${a.value}`) !== orderKey);
+    if (unknown.length === 0) return [];
     const { rows } = await this.pool.query<{ kind: 'erp' | 'po'; value: string }>({
       name: 'order-alias-register',
       text: `INSERT INTO ledger.order_aliases (kind, value, order_key, first_position)
              SELECT k, v, $3, $4 FROM unnest($1::text[], $2::text[]) AS a(k, v)
              ON CONFLICT (kind, value) DO NOTHING
              RETURNING kind, value`,
-      values: [aliases.map((a) => a.kind), aliases.map((a) => a.value), orderKey, position],
+      values: [unknown.map((a) => a.kind), unknown.map((a) => a.value), orderKey, position],
     });
+    for (const a of rows) this.remember(`${a.kind}:${a.value}`, orderKey);
     return rows;
+  }
+
+  private remember(key: string, orderKey: string): void {
+    this.bound.delete(key);
+    this.bound.set(key, orderKey);
+    if (this.bound.size > this.capacity) this.bound.delete(this.bound.keys().next().value!);
   }
 }

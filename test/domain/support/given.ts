@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import {
-  decide, defaultDomainPolicy, foldOrder, submissionDigest, type Command, type Decision, type DomainEvent,
+  decide, defaultDomainPolicy, evolve, foldOrder, submissionDigest, type Command, type Decision, type DomainEvent,
   type DomainEventOf, type DomainPolicy, type OrderState,
 } from '../../../src/domain/index.js';
 
@@ -30,7 +30,8 @@ export function given(...history: DomainEvent[]) {
             self.thenRefuses(expected.code);
             return;
           }
-          expect(decision).toEqual({ ok: true, events: expected.map(stamped), duplicateOf: null });
+          const events = expected.map(stamped);
+          expect(decision).toEqual({ ok: true, events, duplicateOf: null, state: events.reduce(evolve, state) });
         },
         thenRaises(...codes) {
           if (!decision.ok) throw new Error(`expected ok, got ${decision.error.code}: ${decision.error.message}`);
