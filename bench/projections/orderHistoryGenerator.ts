@@ -1,6 +1,6 @@
 import type { Envelope } from '../../src/domain/envelope.js';
 import type { OrderEventType } from '../../src/domain/events.js';
-import { eventIdFor } from '../../src/domain/idempotency.js';
+import { eventIdFor, submissionDigest } from '../../src/domain/idempotency.js';
 import type { EventToAppend } from '../../src/eventstore/EventStore.js';
 
 /** DOMAIN.md §6 channel mix: share of orders and mean lines per order. */
@@ -57,6 +57,8 @@ export function generateOrder(index: number, receivedMs: number, random: () => n
       sourceSystem: { kind: kind as Envelope['sourceSystem']['kind'], instance: `${kind.toLowerCase()}-1` },
       sourceDocument: { type, id: docId, revision: 0 }, idempotencyKey: key, correlationId: `corr-${orderKey}`,
       occurredAt: at(hours), receivedAt: at(hours), actor: { type: 'SYSTEM', id: `${kind.toLowerCase()}-bot` }, schemaVersion: 1,
+      // As decide() stamps every envelope the service appends.
+      payloadSha256: submissionDigest(type, data),
     };
     return { id: eventIdFor(key), type, data, metadata: { ...envelope, orderKey } };
   };

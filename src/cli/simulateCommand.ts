@@ -10,7 +10,8 @@ export function simulationOptions(command: Command): Command {
     .option('--days <d>', 'business days the orders arrive over', '1')
     .option('--seed <s>', 'the same seed gives the same day', '1')
     .option('--rate <r>', 'events per second (default: as fast as possible)')
-    .option('--concurrency <c>', 'orders in flight at once', '32')
+    .option('--concurrency <c>', 'orders in flight at once (with --batch: batch requests in flight)', '32')
+    .option('--batch <n>', 'send through POST /v1/batches, as EDI and invoice-run interfaces do: up to n orders open per sender, one request per system per round')
     .option('--start <yyyy-mm-dd>', 'first day (default: days + 7 days ago, with facts after now left out)')
     .option('--tidy', 'no duplicate retries, out-of-order facts or unknown aliases')
     .option('--json', 'print the summary as JSON on stdout');

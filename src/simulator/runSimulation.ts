@@ -31,9 +31,9 @@ export async function runSimulation(flags: SimulationFlags, log: (line: string) 
     keys = await readKeysFile(flags.keys!);
   }
   try {
-    log(`simulating ${flags.orders.toLocaleString('en-US')} orders over ${flags.days} business day(s) from ${start.toISOString().slice(0, 10)}, seed ${flags.seed}${flags.rate ? `, ${flags.rate}/s` : ', as fast as possible'}, ${flags.concurrency} orders at a time`);
+    log(`simulating ${flags.orders.toLocaleString('en-US')} orders over ${flags.days} business day(s) from ${start.toISOString().slice(0, 10)}, seed ${flags.seed}${flags.rate ? `, ${flags.rate}/s` : ', as fast as possible'}, ${flags.batch ? `${flags.concurrency} senders of batches of up to ${flags.batch}` : `${flags.concurrency} orders at a time`}`);
     const orders = generateDay({ orders: flags.orders, seed: flags.seed, days: flags.days, start, cutoff, mess: flags.tidy ? noMess : defaultMess });
-    const summary = await submitDay(orders, { url, keys, concurrency: flags.concurrency, rate: flags.rate, totalOrders: flags.orders, progress });
+    const summary = await submitDay(orders, { url, keys, concurrency: flags.concurrency, batch: flags.batch, rate: flags.rate, totalOrders: flags.orders, progress });
     return { summary, url, start, embedded };
   } catch (error) {
     await embedded?.stop();

@@ -5,6 +5,8 @@ export interface SimulationFlags {
   readonly seed: number;
   readonly rate: number | undefined;
   readonly concurrency: number;
+  /** Items per `POST /v1/batches`; one request per event when absent. */
+  readonly batch: number | undefined;
   readonly url: string;
   readonly keys: string | undefined;
   readonly embedded: boolean;
@@ -21,6 +23,7 @@ export interface RawSimulationFlags {
   seed?: string;
   rate?: string;
   concurrency?: string;
+  batch?: string;
   url?: string;
   keys?: string;
   embedded?: boolean;
@@ -49,6 +52,7 @@ export function parseSimulationFlags(raw: RawSimulationFlags, defaults: { orders
     seed: integer('--seed', raw.seed ?? '1', 0, 2 ** 32 - 1),
     rate: raw.rate === undefined ? undefined : positive('--rate', raw.rate),
     concurrency: integer('--concurrency', raw.concurrency ?? '32', 1, 1024),
+    batch: raw.batch === undefined ? undefined : integer('--batch', raw.batch, 1, 10_000),
     url: url(raw.url ?? defaultUrl),
     keys: raw.keys,
     embedded,

@@ -10,8 +10,15 @@ export interface SubmitOptions {
   readonly url: string;
   /** The API key of each submitting system. */
   readonly keys: Readonly<Partial<Record<SourceSystemKind, string>>>;
-  /** Orders in flight at once (one request each); default 32. */
+  /** Orders in flight at once (one request each); default 32. With `batch`: requests in flight. */
   readonly concurrency?: number;
+  /**
+   * Submit through `POST /v1/batches`, as an EDI or invoice-run interface
+   * would: each of the `concurrency` senders keeps up to `batch` orders open
+   * and, round by round, sends the next event of each of them, one batch
+   * request per system. Absent: one request per event.
+   */
+  readonly batch?: number | undefined;
   /** Events per second across all orders; as fast as possible when absent. */
   readonly rate?: number | undefined;
   /** How many orders `orders` yields, for the ETA. */
@@ -44,8 +51,39 @@ export async function submitDay(orders: Iterable<SimOrder>, options: SubmitOptio
       tally.orders++;
     }
   };
+  const batchSize = options.batch;
+  const batchWorker = async (size: number) => {
+    const open: { order: SimOrder; next: number }[] = [];
+    for (;;) {
+      while (open.length < size) {
+        const next = source.next();
+        if (next.done) break;
+        if (next.value.events.length > 0) open.push({ order: next.value, next: 0 });
+        else tally.orders++;
+      }
+      if (open.length === 0) return;
+      // One round: the next event of every open order, one request per submitting system.
+      const bySystem = new Map<SourceSystemKind, SimEvent[]>();
+      for (const item of open) {
+        const event = item.order.events[item.next++]!;
+        const group = bySystem.get(event.system);
+        if (group) group.push(event);
+        else bySystem.set(event.system, [event]);
+      }
+      await Promise.all([...bySystem].map(async ([system, events]) => {
+        for (let i = 0; i < events.length; i++) await pacer.wait();
+        await submitBatch(client, options.keys, system, events, tally);
+      }));
+      for (let i = open.length - 1; i >= 0; i--) {
+        if (open[i]!.next < open[i]!.order.events.length) continue;
+        open.splice(i, 1);
+        tally.orders++;
+      }
+    }
+  };
   try {
-    await Promise.all(Array.from({ length: options.concurrency ?? 32 }, worker));
+    const senders = options.concurrency ?? 32;
+    await Promise.all(Array.from({ length: senders }, () => (batchSize === undefined ? worker() : batchWorker(batchSize))));
   } finally {
     progress?.stop();
     client.close();
@@ -79,6 +117,63 @@ async function submitOne(client: HttpClient, keys: SubmitOptions['keys'], event:
     }
     record(res, tally);
     return;
+  }
+}
+
+/** One `POST /v1/batches` of `system`'s events, each answered on its own; re-sent whole after 503/429 (nothing of it was applied). */
+async function submitBatch(client: HttpClient, keys: SubmitOptions['keys'], system: SourceSystemKind, events: readonly SimEvent[], tally: SubmitTally): Promise<void> {
+  const key = keys[system];
+  if (!key) throw new Error(`no API key for ${system}; every submitting system needs one`);
+  const items = events.map((event) => ({ orderRef: event.ref ?? event.orderKey, type: event.type, ...event.body }));
+  const body = JSON.stringify({ items });
+  for (const event of events) plan(event, tally);
+  tally.submitted += events.length;
+  for (let attempt = 0; ; attempt++) {
+    const began = performance.now();
+    let res: HttpResponse;
+    try {
+      res = await client.request('POST', '/v1/batches', { authorization: `Bearer ${key}` }, body);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      tally.retries++;
+      await sleep(200);
+      continue;
+    }
+    tally.latency(performance.now() - began);
+    if ((res.status === 503 || res.status === 429) && attempt < maxResends) {
+      tally.retries++;
+      await sleep(1000 * Math.min(5, Number(res.headers['retry-after'] ?? 1) || 1));
+      continue;
+    }
+    const answer = parse(res.body) as { results?: BatchItemResult[] } | undefined;
+    if (res.status !== 200 || !answer?.results || answer.results.length !== events.length) {
+      // The whole request failed: every item shares its answer.
+      for (let i = 0; i < events.length; i++) record(res, tally);
+      return;
+    }
+    for (const result of answer.results) recordItem(result, tally);
+    return;
+  }
+}
+
+interface BatchItemResult {
+  readonly outcome: 'accepted' | 'duplicate' | 'unmatched' | 'refused';
+  readonly status: number;
+  readonly code?: string;
+  readonly body?: { exceptions?: unknown[] };
+}
+
+function recordItem(result: BatchItemResult, tally: SubmitTally): void {
+  switch (result.outcome) {
+    case 'accepted':
+      tally.accepted++;
+      tally.exceptionsRaised += result.body?.exceptions?.length ?? 0;
+      return;
+    case 'duplicate': tally.duplicates++; return;
+    case 'unmatched': tally.unmatched++; return;
+    default:
+      if (result.status >= 500) tally.serverErrors++;
+      else tally.refused(result.code ?? `HTTP_${result.status}`);
   }
 }
 

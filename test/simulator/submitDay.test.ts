@@ -53,3 +53,42 @@ describe('submitDay', () => {
     expect(summary.exceptionsRaised).toBeGreaterThan(0);
   });
 });
+
+describe('submitDay through POST /v1/batches', () => {
+  let one: Ledger;
+  let batched: Ledger;
+  beforeAll(async () => {
+    one = await ledgerWithKeys();
+    batched = await ledgerWithKeys();
+  });
+  afterAll(async () => {
+    await one.t.app.close();
+    await batched.t.app.close();
+  });
+
+  it('gives the same answers as one request per event, on a ledger of its own', async () => {
+    const day = () => generateDay({ orders: 30, seed: 11, days: 1, start: new Date('2026-03-02T00:00:00Z'), mess: { retry: 0.05, scanBeforeShipment: 0.1, invoiceBeforeShipment: 0.1, earlyAlias: 0.1, unknownAlias: 0.05 } });
+    const single = await submitDay(day(), { url: one.url, keys: one.keys, concurrency: 8 });
+    const viaBatches = await submitDay(day(), { url: batched.url, keys: batched.keys, concurrency: 2, batch: 7 });
+    const counts = ({ orders, submitted, accepted, duplicates, unmatched, exceptionsRaised, refusals, serverErrors, planned }: SimulationSummary) =>
+      ({ orders, submitted, accepted, duplicates, unmatched, exceptionsRaised, refusals, serverErrors, planned });
+    expect(counts(viaBatches)).toEqual(counts(single));
+    expect(viaBatches.duplicates).toBeGreaterThan(0);
+    const log = (t: TestApp) => t.db.pool.query<{ stream_id: string; type: string; n: number }>(
+      'SELECT stream_id, type, count(*)::int AS n FROM ledger.events GROUP BY 1, 2 ORDER BY 1, 2');
+    expect((await log(batched.t)).rows).toEqual((await log(one.t)).rows);
+  });
+});
+
+interface Ledger {
+  readonly t: TestApp;
+  readonly url: string;
+  readonly keys: Record<SourceSystemKind, string>;
+}
+
+async function ledgerWithKeys(): Promise<Ledger> {
+  const t = await createTestApp();
+  const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const keys = Object.fromEntries(sourceSystemKinds.map((s) => [s, t.auth[s].authorization.replace(/^Bearer /, '')])) as Record<SourceSystemKind, string>;
+  return { t, url, keys };
+}

@@ -3,7 +3,7 @@ import { decide } from '../../domain/decide.js';
 import { defaultDomainPolicy, type DomainPolicy } from '../../domain/domainPolicy.js';
 import { domainError, type DomainError } from '../../domain/errors.js';
 import { isOrderEventType, type DomainEvent } from '../../domain/events.js';
-import { evolve } from '../../domain/evolve.js';
+import { evolveAll } from '../../domain/evolve.js';
 import { eventIdFor } from '../../domain/idempotency.js';
 import { displayStatus, orderStatus } from '../../domain/orderStatus.js';
 import { initialOrderState, type OrderState } from '../../domain/orderState.js';
@@ -61,12 +61,9 @@ export class OrderService {
 
   async load(orderKey: string): Promise<LoadedOrder> {
     const recorded: RecordedEvent[] = [];
-    let state = initialOrderState;
-    for await (const event of this.deps.store.readStream(orderStreamId(orderKey))) {
-      recorded.push(event);
-      const domain = domainEventOf(event);
-      if (domain) state = evolve(state, domain);
-    }
+    for await (const event of this.deps.store.readStream(orderStreamId(orderKey))) recorded.push(event);
+    // One fold of the whole stream derives the lines once, not after every event.
+    const state = evolveAll(initialOrderState, domainEventsOf(recorded));
     const last = recorded.at(-1);
     if (last) this.cache.set(orderKey, { state, revision: last.revision });
     return { recorded, state, revision: last ? last.revision : 'no_stream' };
@@ -79,12 +76,10 @@ export class OrderService {
   async current(orderKey: string): Promise<{ state: OrderState; revision: bigint | 'no_stream' }> {
     const cached = this.cache.get(orderKey);
     if (!cached) return this.load(orderKey);
-    let { state, revision } = cached;
-    for await (const event of this.deps.store.readStream(orderStreamId(orderKey), { fromRevision: revision + 1n })) {
-      const domain = domainEventOf(event);
-      if (domain) state = evolve(state, domain);
-      revision = event.revision;
-    }
+    const gained: RecordedEvent[] = [];
+    for await (const event of this.deps.store.readStream(orderStreamId(orderKey), { fromRevision: cached.revision + 1n })) gained.push(event);
+    const state = gained.length === 0 ? cached.state : evolveAll(cached.state, domainEventsOf(gained));
+    const revision = gained.at(-1)?.revision ?? cached.revision;
     this.cache.set(orderKey, { state, revision });
     return { state, revision };
   }
@@ -164,8 +159,8 @@ export class OrderService {
     if (index < 0) throw new Error(`duplicate of ${eventId} but the event is not in order ${orderKey}`);
     let end = index;
     while (order.recorded[end + 1]?.metadata.causationId === eventId && order.recorded[end + 1]?.type === 'ExceptionRaised') end++;
-    const events = order.recorded.slice(0, end + 1).map(domainEventOf).filter((e): e is DomainEvent => e !== undefined);
-    const state = events.reduce(evolve, initialOrderState);
+    const events = domainEventsOf(order.recorded.slice(0, end + 1));
+    const state = evolveAll(initialOrderState, events);
     const own = events.slice(index);
     const last = order.recorded[end]!;
     this.deps.metrics.idempotentReplays.inc();
@@ -232,6 +227,10 @@ function acceptedBody(orderKey: string, events: readonly DomainEvent[], lastRevi
     displayStatus: displayStatus(state),
     exceptions: rest.flatMap((e) => (e.type === 'ExceptionRaised' ? [{ eventId: toEventToAppend(e, orderKey).id, code: e.data.code, priority: e.data.priority }] : [])),
   };
+}
+
+function domainEventsOf(recorded: readonly RecordedEvent[]): DomainEvent[] {
+  return recorded.map(domainEventOf).filter((e): e is DomainEvent => e !== undefined);
 }
 
 function refused(error: DomainError | { code: 'VALIDATION_FAILED' | 'CONCURRENT_UPDATE'; message: string }, issues?: { path: string; message: string }[]): SubmissionOutcome {
