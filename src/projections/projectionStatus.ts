@@ -50,16 +50,33 @@ export async function projectionStatuses(runner: ProjectionRunner): Promise<Proj
  * handles up to the log's head at the time of the call (or failed in this
  * runner); rejects after `timeoutMs`. Events become readable only once no
  * older transaction is in flight, so "no lag" alone could be said too early.
+ * Each look is cheap (one event at most per projection) and the looks grow
+ * further apart, from 25 ms to half a second, so waiting out a long
+ * catch-up does not slow it down.
  */
 export async function waitUntilCaughtUp(runner: ProjectionRunner, timeoutMs = 20_000): Promise<ProjectionStatus[]> {
   const deadline = Date.now() + timeoutMs;
   const head = await runner.store.headPosition();
-  for (;;) {
-    const { safePosition } = await runner.store.readLag();
-    const statuses = await projectionStatuses(runner);
-    const done = statuses.every((s) => s.worker === 'failed' || (s.status === 'running' && s.lag.events === 0));
-    if (done && safePosition >= head) return statuses;
-    if (Date.now() > deadline) throw new Error(`projections did not catch up in ${timeoutMs} ms: ${JSON.stringify(statuses.map((s) => [s.name, s.lag]))}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
+  for (let pause = 25; ; pause = Math.min(500, Math.round(pause * 1.5))) {
+    if (await caughtUp(runner, head)) return projectionStatuses(runner);
+    if (Date.now() > deadline) {
+      const statuses = await projectionStatuses(runner);
+      throw new Error(`projections did not catch up in ${timeoutMs} ms: ${JSON.stringify(statuses.map((s) => [s.name, s.lag]))}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, pause));
   }
+}
+
+async function caughtUp(runner: ProjectionRunner, head: Position): Promise<boolean> {
+  const { safePosition } = await runner.store.readLag();
+  if (safePosition < head) return false;
+  const byName = new Map((await readCheckpoints(runner.pool)).map((c) => [c.name, c]));
+  for (const projection of runner.projections) {
+    if (runner.workerState(projection.name) === 'failed') continue;
+    const checkpoint = byName.get(projection.name);
+    if (checkpoint?.status !== 'running') return false;
+    const lag = await projectionLag(runner.store, projection, checkpoint.position, 1);
+    if (lag.events > 0 || lag.capped) return false;
+  }
+  return true;
 }

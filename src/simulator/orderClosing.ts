@@ -9,7 +9,9 @@ import type { ShippedRecord } from './shipmentEvents.js';
 export function orderClosing(ctx: OrderContext, shipped: readonly ShippedRecord[], cancelledAll: boolean, readyAt: number): void {
   const { prng, clock, ids, script, erpRef } = ctx;
   let t = Math.max(readyAt, ...shipped.map((s) => s.deliveredAt));
-  const returned = shipped.flatMap((s) => s.parts.filter(() => prng.chance(0.015)).map((p) => ({ ...p, invoice: s.invoiceNumber, deliveredAt: s.deliveredAt })));
+  const picked = shipped.flatMap((s) => s.parts.filter(() => prng.chance(0.015)).map((p) => ({ ...p, invoice: s.invoiceNumber, deliveredAt: s.deliveredAt })));
+  // A line shipped in two parts may be picked twice; an RMA names each line once (I1).
+  const returned = picked.filter((p, i) => picked.findIndex((q) => q.line.lineNo === p.line.lineNo) === i);
   if (returned.length > 0) {
     const ra = `RA-${ids.doc}`;
     const reason = prng.pick(['DAMAGED', 'WRONG_ITEM', 'DEFECTIVE', 'NOT_NEEDED'] as const);

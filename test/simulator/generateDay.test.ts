@@ -67,4 +67,16 @@ describe('generateDay', () => {
       expect(new Set(keys).size).toBe(keys.length);
     });
   });
+
+  it('names each line once per event, even returns of a line shipped in parts (I1)', () => {
+    // This day holds RMAs for lines shipped in two parts, which once named such a line twice.
+    const repeated: string[] = [];
+    for (const order of generateDay({ orders: 5000, seed: 2, days: 5, start: new Date('2026-03-02T00:00:00Z') })) {
+      for (const event of order.events) {
+        const lines = (event.body.data as { lines?: { lineNo: number }[] }).lines ?? [];
+        if (new Set(lines.map((l) => l.lineNo)).size !== lines.length) repeated.push(`${order.orderKey} ${event.type}`);
+      }
+    }
+    expect(repeated).toEqual([]);
+  });
 });
