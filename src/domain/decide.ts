@@ -82,7 +82,7 @@ function recordFact(fact: FactEvent, event: DomainEvent, state: OrderState, poli
   const after = evolve(state, event);
   const breaches = [...sequenceBreaches(fact, state, policy), ...quantityBreaches(fact, state, after, policy)];
   const raised = exceptionEvents(event, eventIdOf(event), breaches, after);
-  return { ok: true, events: [event, ...raised], duplicateOf: null, state: raised.length === 0 ? after : evolveAll(after, raised) };
+  return { ok: true, events: [event, ...raised], duplicateOf: null, state: evolveAll(after, raised) };
 }
 
 function settle(error: DomainError | null, event: DomainEvent, state: OrderState): Decision {

@@ -19,6 +19,14 @@ export interface SimulationSummary {
   readonly wallSeconds: number;
 }
 
+/** The ledger's answer to one submission, as `POST /v1/batches` gives it per item. */
+export interface ItemAnswer {
+  readonly outcome: 'accepted' | 'duplicate' | 'unmatched' | 'refused';
+  readonly status: number;
+  readonly code?: string | undefined;
+  readonly body?: { readonly exceptions?: readonly unknown[] } | undefined;
+}
+
 /** Counts answers as they come; cheap enough for millions of requests. */
 export class SubmitTally {
   orders = 0;
@@ -43,8 +51,23 @@ export class SubmitTally {
     this.latencies[this.count++] = ms;
   }
 
-  refused(code: string): void {
-    this.refusals[code] = (this.refusals[code] ?? 0) + 1;
+  answered(answer: ItemAnswer): void {
+    switch (answer.outcome) {
+      case 'accepted':
+        this.accepted++;
+        this.exceptionsRaised += answer.body?.exceptions?.length ?? 0;
+        return;
+      case 'duplicate': this.duplicates++; return;
+      case 'unmatched': this.unmatched++; return;
+      default: {
+        if (answer.status >= 500) {
+          this.serverErrors++;
+          return;
+        }
+        const code = answer.code ?? `HTTP_${answer.status}`;
+        this.refusals[code] = (this.refusals[code] ?? 0) + 1;
+      }
+    }
   }
 
   summary(wallSeconds: number): SimulationSummary {

@@ -3,7 +3,7 @@ import { HttpClient, type HttpResponse } from './HttpClient.js';
 import { Pacer } from './Pacer.js';
 import { progressReporter } from './progressReporter.js';
 import { requestOf, type SimEvent, type SimOrder } from './SimEvent.js';
-import { SubmitTally, type SimulationSummary } from './SubmitTally.js';
+import { SubmitTally, type ItemAnswer, type SimulationSummary } from './SubmitTally.js';
 
 export interface SubmitOptions {
   /** Base URL of the service, e.g. http://127.0.0.1:3000. */
@@ -92,12 +92,39 @@ export async function submitDay(orders: Iterable<SimOrder>, options: SubmitOptio
 }
 
 async function submitOne(client: HttpClient, keys: SubmitOptions['keys'], event: SimEvent, tally: SubmitTally): Promise<void> {
-  const key = keys[event.system];
-  if (!key) throw new Error(`no API key for ${event.system}; every submitting system needs one`);
   const { path, json } = requestOf(event);
-  const body = JSON.stringify(json);
   plan(event, tally);
   tally.submitted++;
+  record(await post(client, path, keyOf(keys, event.system), JSON.stringify(json), tally), tally);
+}
+
+/** One `POST /v1/batches` of `system`'s events, each answered on its own. */
+async function submitBatch(client: HttpClient, keys: SubmitOptions['keys'], system: SourceSystemKind, events: readonly SimEvent[], tally: SubmitTally): Promise<void> {
+  const items = events.map((event) => ({ orderRef: event.ref ?? event.orderKey, type: event.type, ...event.body }));
+  for (const event of events) plan(event, tally);
+  tally.submitted += events.length;
+  const res = await post(client, '/v1/batches', keyOf(keys, system), JSON.stringify({ items }), tally);
+  const answer = parse(res.body) as { results?: ItemAnswer[] } | undefined;
+  if (res.status === 200 && answer?.results?.length === events.length) {
+    for (const result of answer.results) tally.answered(result);
+  } else {
+    // The request as a whole was refused: every item shares its answer.
+    for (let i = 0; i < events.length; i++) record(res, tally);
+  }
+}
+
+function keyOf(keys: SubmitOptions['keys'], system: SourceSystemKind): string {
+  const key = keys[system];
+  if (!key) throw new Error(`no API key for ${system}; every submitting system needs one`);
+  return key;
+}
+
+/**
+ * POSTs `body`, sending it again after a dropped connection (up to 3 times)
+ * or back-pressure (503/429, up to 30 times, after Retry-After): a refused
+ * request applied nothing, and a re-sent one is answered as a duplicate.
+ */
+async function post(client: HttpClient, path: string, key: string, body: string, tally: SubmitTally): Promise<HttpResponse> {
   for (let attempt = 0; ; attempt++) {
     const began = performance.now();
     let res: HttpResponse;
@@ -115,76 +142,15 @@ async function submitOne(client: HttpClient, keys: SubmitOptions['keys'], event:
       await sleep(1000 * Math.min(5, Number(res.headers['retry-after'] ?? 1) || 1));
       continue;
     }
-    record(res, tally);
-    return;
+    return res;
   }
 }
 
-/** One `POST /v1/batches` of `system`'s events, each answered on its own; re-sent whole after 503/429 (nothing of it was applied). */
-async function submitBatch(client: HttpClient, keys: SubmitOptions['keys'], system: SourceSystemKind, events: readonly SimEvent[], tally: SubmitTally): Promise<void> {
-  const key = keys[system];
-  if (!key) throw new Error(`no API key for ${system}; every submitting system needs one`);
-  const items = events.map((event) => ({ orderRef: event.ref ?? event.orderKey, type: event.type, ...event.body }));
-  const body = JSON.stringify({ items });
-  for (const event of events) plan(event, tally);
-  tally.submitted += events.length;
-  for (let attempt = 0; ; attempt++) {
-    const began = performance.now();
-    let res: HttpResponse;
-    try {
-      res = await client.request('POST', '/v1/batches', { authorization: `Bearer ${key}` }, body);
-    } catch (error) {
-      if (attempt >= 3) throw error;
-      tally.retries++;
-      await sleep(200);
-      continue;
-    }
-    tally.latency(performance.now() - began);
-    if ((res.status === 503 || res.status === 429) && attempt < maxResends) {
-      tally.retries++;
-      await sleep(1000 * Math.min(5, Number(res.headers['retry-after'] ?? 1) || 1));
-      continue;
-    }
-    const answer = parse(res.body) as { results?: BatchItemResult[] } | undefined;
-    if (res.status !== 200 || !answer?.results || answer.results.length !== events.length) {
-      // The whole request failed: every item shares its answer.
-      for (let i = 0; i < events.length; i++) record(res, tally);
-      return;
-    }
-    for (const result of answer.results) recordItem(result, tally);
-    return;
-  }
-}
-
-interface BatchItemResult {
-  readonly outcome: 'accepted' | 'duplicate' | 'unmatched' | 'refused';
-  readonly status: number;
-  readonly code?: string;
-  readonly body?: { exceptions?: unknown[] };
-}
-
-function recordItem(result: BatchItemResult, tally: SubmitTally): void {
-  switch (result.outcome) {
-    case 'accepted':
-      tally.accepted++;
-      tally.exceptionsRaised += result.body?.exceptions?.length ?? 0;
-      return;
-    case 'duplicate': tally.duplicates++; return;
-    case 'unmatched': tally.unmatched++; return;
-    default:
-      if (result.status >= 500) tally.serverErrors++;
-      else tally.refused(result.code ?? `HTTP_${result.status}`);
-  }
-}
-
+/** The answer to one request, in the shape `POST /v1/batches` gives each item. */
 function record(res: HttpResponse, tally: SubmitTally): void {
-  if (res.status === 201 && res.headers['idempotent-replayed'] === 'true') tally.duplicates++;
-  else if (res.status === 201) {
-    tally.accepted++;
-    tally.exceptionsRaised += (parse(res.body) as { exceptions?: unknown[] } | undefined)?.exceptions?.length ?? 0;
-  } else if (res.status === 202) tally.unmatched++;
-  else if (res.status >= 500) tally.serverErrors++;
-  else tally.refused((parse(res.body) as { code?: string } | undefined)?.code ?? `HTTP_${res.status}`);
+  const body = parse(res.body) as { code?: string; exceptions?: unknown[] } | undefined;
+  const outcome = res.status === 201 ? (res.headers['idempotent-replayed'] === 'true' ? 'duplicate' : 'accepted') : res.status === 202 ? 'unmatched' : 'refused';
+  tally.answered({ outcome, status: res.status, code: body?.code, body });
 }
 
 function plan(event: SimEvent, tally: SubmitTally): void {

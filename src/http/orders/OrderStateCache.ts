@@ -1,4 +1,5 @@
 import type { OrderState } from '../../domain/orderState.js';
+import { LruMap } from './LruMap.js';
 
 export interface CachedOrder {
   readonly state: OrderState;
@@ -12,24 +13,19 @@ export interface CachedOrder {
  * refused append and a reload, never a wrong decision.
  */
 export class OrderStateCache {
-  private readonly entries = new Map<string, CachedOrder>();
-  constructor(readonly capacity: number) {}
+  private readonly entries: LruMap<string, CachedOrder>;
+  constructor(readonly capacity: number) {
+    this.entries = new LruMap(capacity);
+  }
 
   get(orderKey: string): CachedOrder | undefined {
-    const entry = this.entries.get(orderKey);
-    if (entry) {
-      this.entries.delete(orderKey);
-      this.entries.set(orderKey, entry);
-    }
-    return entry;
+    return this.entries.get(orderKey);
   }
 
   set(orderKey: string, entry: CachedOrder): void {
-    const current = this.entries.get(orderKey);
+    const current = this.entries.peek(orderKey);
     if (current && current.revision > entry.revision) return;
-    this.entries.delete(orderKey);
     this.entries.set(orderKey, entry);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
 
   forget(orderKey: string): void {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { DomainEvent } from '../../domain/events.js';
+import { LruMap } from './LruMap.js';
 
 /** How a submission names its order: the ledger's key, or an alias the ledger learnt. */
 export type OrderRef = { readonly orderKey: string } | { readonly alias: Alias };
@@ -51,8 +52,10 @@ export function unmatchedStreamId(alias: Alias): string {
  * every time, since another instance may bind it at any moment.
  */
 export class OrderAliases {
-  private readonly bound = new Map<string, string>();
-  constructor(private readonly pool: pg.Pool, private readonly capacity = 50_000) {}
+  private readonly bound: LruMap<string, string>;
+  constructor(private readonly pool: pg.Pool, capacity = 50_000) {
+    this.bound = new LruMap(capacity);
+  }
 
   async resolve(alias: Alias): Promise<string | undefined> {
     const key = `${alias.kind}:${alias.value}`;
@@ -64,13 +67,13 @@ export class OrderAliases {
       values: [alias.kind, alias.value],
     });
     const orderKey = rows[0]?.order_key;
-    if (orderKey !== undefined) this.remember(key, orderKey);
+    if (orderKey !== undefined) this.bound.set(key, orderKey);
     return orderKey;
   }
 
   /** Records aliases; returns those that were new. An alias already bound elsewhere keeps its first order. */
   async register(orderKey: string, aliases: readonly Alias[], position: string): Promise<Alias[]> {
-    const unknown = aliases.filter((a) => this.bound.get(`${a.kind}:${a.value}`) !== orderKey);
+    const unknown = aliases.filter((a) => this.bound.peek(`${a.kind}:${a.value}`) !== orderKey);
     if (unknown.length === 0) return [];
     const { rows } = await this.pool.query<{ kind: 'erp' | 'po'; value: string }>({
       name: 'order-alias-register',
@@ -80,13 +83,7 @@ export class OrderAliases {
              RETURNING kind, value`,
       values: [unknown.map((a) => a.kind), unknown.map((a) => a.value), orderKey, position],
     });
-    for (const a of rows) this.remember(`${a.kind}:${a.value}`, orderKey);
+    for (const a of rows) this.bound.set(`${a.kind}:${a.value}`, orderKey);
     return rows;
-  }
-
-  private remember(key: string, orderKey: string): void {
-    this.bound.delete(key);
-    this.bound.set(key, orderKey);
-    if (this.bound.size > this.capacity) this.bound.delete(this.bound.keys().next().value!);
   }
 }
