@@ -1,4 +1,4 @@
-// Lint rules that encode STYLE.md where a rule can: no import cycles, a pure
+// Lint rules that encode the house conventions where a rule can: no import cycles, a pure
 // domain, named exports, and no stray focus/skip markers in tests.
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
@@ -33,15 +33,15 @@ export default tseslint.config(
     files: ['src/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: infrastructure, message: 'src/domain is pure: no I/O or infrastructure imports (STYLE.md 1).' }],
+        patterns: [{ group: infrastructure, message: 'src/domain is pure: no I/O or infrastructure imports, so it replays deterministically and tests without them.' }],
       }],
       'no-restricted-properties': ['error',
-        { object: 'Date', property: 'now', message: 'Time arrives on the command (STYLE.md 1).' },
-        { object: 'Math', property: 'random', message: 'Ids and randomness arrive on the command (STYLE.md 1).' },
-        { object: 'crypto', property: 'randomUUID', message: 'Ids arrive on the command (STYLE.md 1).' },
+        { object: 'Date', property: 'now', message: 'Time arrives on the command, so replays are deterministic.' },
+        { object: 'Math', property: 'random', message: 'Ids and randomness arrive on the command, so replays are deterministic.' },
+        { object: 'crypto', property: 'randomUUID', message: 'Ids arrive on the command, so replays are deterministic.' },
       ],
       'no-restricted-syntax': ['error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Time arrives on the command (STYLE.md 1).' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Time arrives on the command, so replays are deterministic.' },
       ],
     },
   },

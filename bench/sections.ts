@@ -14,6 +14,6 @@ export const sections: readonly Section[] = [
   externalSection('http', 'HTTP ingest (1, 16 and 64 connections)', 'http', 'runHttpBench'),
   externalSection('projections', 'Projections: rebuild rate', 'projections', 'runProjectionsBench'),
   externalSection('integrations', 'Integrations: feed and webhook delivery', 'integrations', 'runIntegrationsBench'),
-  // Hook: a peak day, DOMAIN.md §6: 3M events ingested, then every projection caught up; wall time of each.
-  externalSection('peak', 'Peak day (DOMAIN.md §6: 3M events; size set by BENCH_PEAK_EVENTS) ingested, then every projection replayed', 'peak', 'runPeakBench'),
+  // Hook: a peak day, docs/domain.md §6: 3M events ingested, then every projection caught up; wall time of each.
+  externalSection('peak', 'Peak day (docs/domain.md §6: 3M events; size set by BENCH_PEAK_EVENTS) ingested, then every projection replayed', 'peak', 'runPeakBench'),
 ];

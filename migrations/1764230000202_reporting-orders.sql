@@ -50,7 +50,7 @@ CREATE TABLE reporting.crm_orders (
   last_event_at       timestamptz
 );
 CREATE INDEX crm_orders_sold_to ON reporting.crm_orders (sold_to, received_at DESC);
-COMMENT ON TABLE reporting.crm_orders IS 'CRM order view (DOMAIN.md §5), one row per order: status, holds, dates, milestones, value, shipments, invoices, returns. Projection orders.';
+COMMENT ON TABLE reporting.crm_orders IS 'CRM order view (docs/domain.md §5), one row per order: status, holds, dates, milestones, value, shipments, invoices, returns. Projection orders.';
 COMMENT ON COLUMN reporting.crm_orders.order_key IS 'The ledger''s order key.';
 COMMENT ON COLUMN reporting.crm_orders.sold_to IS 'Sold-to account id (the CRM account).';
 COMMENT ON COLUMN reporting.crm_orders.ship_to IS 'Ship-to party id.';
@@ -59,7 +59,7 @@ COMMENT ON COLUMN reporting.crm_orders.channel_order_id IS 'The order number in 
 COMMENT ON COLUMN reporting.crm_orders.customer_po IS 'Customer purchase order number.';
 COMMENT ON COLUMN reporting.crm_orders.erp_order_number IS 'ERP sales order number (from OrderAccepted/OrderRejected).';
 COMMENT ON COLUMN reporting.crm_orders.currency IS 'Order currency (ISO 4217); every value column is in it.';
-COMMENT ON COLUMN reporting.crm_orders.status IS 'Order status (DOMAIN.md §1): RECEIVED, ACCEPTED, REJECTED, a line roll-up such as PARTIALLY_SHIPPED, CANCELLED or CLOSED; NONE when only facts arrived so far.';
+COMMENT ON COLUMN reporting.crm_orders.status IS 'Order status (docs/domain.md §1): RECEIVED, ACCEPTED, REJECTED, a line roll-up such as PARTIALLY_SHIPPED, CANCELLED or CLOSED; NONE when only facts arrived so far.';
 COMMENT ON COLUMN reporting.crm_orders.display_status IS 'What the CRM shows: ON_HOLD(type) while a blocking hold is active and nothing shipped, else status.';
 COMMENT ON COLUMN reporting.crm_orders.active_holds IS 'Active holds as [{id, type, blocking, since}].';
 COMMENT ON COLUMN reporting.crm_orders.requested_ship_date IS 'Requested ship date of the order header.';
@@ -114,12 +114,12 @@ CREATE TABLE reporting.crm_order_lines (
   delivered_at       timestamptz,
   PRIMARY KEY (order_key, line_no)
 );
-COMMENT ON TABLE reporting.crm_order_lines IS 'CRM order view, one row per order line: quantity buckets and line status (DOMAIN.md §1). Projection orders.';
+COMMENT ON TABLE reporting.crm_order_lines IS 'CRM order view, one row per order line: quantity buckets and line status (docs/domain.md §1). Projection orders.';
 COMMENT ON COLUMN reporting.crm_order_lines.order_key IS 'The ledger''s order key (crm_orders.order_key).';
 COMMENT ON COLUMN reporting.crm_order_lines.line_no IS 'Line number, unique per order.';
 COMMENT ON COLUMN reporting.crm_order_lines.sku IS 'Item (SKU).';
 COMMENT ON COLUMN reporting.crm_order_lines.uom IS 'Unit of measure of every quantity of the line.';
-COMMENT ON COLUMN reporting.crm_order_lines.status IS 'Line status (DOMAIN.md §1 rules 1–12): OPEN, BACKORDERED, PARTIALLY_ALLOCATED, ALLOCATED, PARTIALLY_SHIPPED, SHIPPED, DELIVERED, INVOICED, PARTIALLY_RETURNED, RETURNED, CANCELLED, CLOSED.';
+COMMENT ON COLUMN reporting.crm_order_lines.status IS 'Line status (docs/domain.md §1 rules 1–12): OPEN, BACKORDERED, PARTIALLY_ALLOCATED, ALLOCATED, PARTIALLY_SHIPPED, SHIPPED, DELIVERED, INVOICED, PARTIALLY_RETURNED, RETURNED, CANCELLED, CLOSED.';
 COMMENT ON COLUMN reporting.crm_order_lines.ordered IS 'Ordered quantity (latest change).';
 COMMENT ON COLUMN reporting.crm_order_lines.cancelled IS 'Cancelled quantity.';
 COMMENT ON COLUMN reporting.crm_order_lines.net IS 'ordered − cancelled.';
@@ -158,7 +158,7 @@ CREATE TABLE reporting.backlog (
   PRIMARY KEY (order_key, line_no)
 );
 CREATE INDEX backlog_stage ON reporting.backlog (stage);
-COMMENT ON TABLE reporting.backlog IS 'Backlog (DOMAIN.md §4): one row per line with open > 0 on an order that is not REJECTED, CANCELLED or CLOSED. Age buckets and past due depend on now(): see view reporting.backlog_summary. Projection orders.';
+COMMENT ON TABLE reporting.backlog IS 'Backlog (docs/domain.md §4): one row per line with open > 0 on an order that is not REJECTED, CANCELLED or CLOSED. Age buckets and past due depend on now(): see view reporting.backlog_summary. Projection orders.';
 COMMENT ON COLUMN reporting.backlog.order_key IS 'The ledger''s order key.';
 COMMENT ON COLUMN reporting.backlog.line_no IS 'Line number.';
 COMMENT ON COLUMN reporting.backlog.sold_to IS 'Sold-to account id.';

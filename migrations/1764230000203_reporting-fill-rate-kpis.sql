@@ -1,6 +1,6 @@
 -- Up Migration
 -- Per-line and per-order facts of the `orders` projection, and the views
--- that aggregate them by day (DOMAIN.md §4). Aggregating in views keeps
+-- that aggregate them by day (docs/domain.md §4). Aggregating in views keeps
 -- every daily number an exact function of rows the fold produced.
 
 CREATE TABLE reporting.fill_rate_lines (
@@ -21,7 +21,7 @@ CREATE TABLE reporting.fill_rate_lines (
   PRIMARY KEY (order_key, line_no)
 );
 CREATE INDEX fill_rate_lines_day ON reporting.fill_rate_lines (day);
-COMMENT ON TABLE reporting.fill_rate_lines IS 'Fill rate and OTIF facts of each shipped line with net > 0 (DOMAIN.md §4), dated by its first shipment. Aggregated by reporting.fill_rate_daily. Projection orders.';
+COMMENT ON TABLE reporting.fill_rate_lines IS 'Fill rate and OTIF facts of each shipped line with net > 0 (docs/domain.md §4), dated by its first shipment. Aggregated by reporting.fill_rate_daily. Projection orders.';
 COMMENT ON COLUMN reporting.fill_rate_lines.order_key IS 'The ledger''s order key.';
 COMMENT ON COLUMN reporting.fill_rate_lines.line_no IS 'Line number.';
 COMMENT ON COLUMN reporting.fill_rate_lines.day IS 'UTC date of the line''s first shipment.';
@@ -55,7 +55,7 @@ SELECT l.day, l.sold_to, l.warehouse, l.channel,
        bool_or(l.otif_estimated) AS includes_estimates
   FROM reporting.fill_rate_lines l JOIN orders o USING (order_key)
  GROUP BY l.day, l.sold_to, l.warehouse, l.channel;
-COMMENT ON VIEW reporting.fill_rate_daily IS 'Line, unit and order fill rate (first shipment) and OTIF by day, customer, warehouse and channel (DOMAIN.md §4). An order counts as filled/OTIF only when all its shipped lines are.';
+COMMENT ON VIEW reporting.fill_rate_daily IS 'Line, unit and order fill rate (first shipment) and OTIF by day, customer, warehouse and channel (docs/domain.md §4). An order counts as filled/OTIF only when all its shipped lines are.';
 COMMENT ON COLUMN reporting.fill_rate_daily.day IS 'UTC date of first shipment.';
 COMMENT ON COLUMN reporting.fill_rate_daily.sold_to IS 'Customer (sold-to account).';
 COMMENT ON COLUMN reporting.fill_rate_daily.warehouse IS 'Ship-from warehouse.';
@@ -84,7 +84,7 @@ CREATE TABLE reporting.order_kpis (
   cycle_time_seconds          numeric
 );
 CREATE INDEX order_kpis_po ON reporting.order_kpis (sold_to, customer_po);
-COMMENT ON TABLE reporting.order_kpis IS 'Per-order timing facts behind reporting.kpi_daily (DOMAIN.md §4). Projection orders.';
+COMMENT ON TABLE reporting.order_kpis IS 'Per-order timing facts behind reporting.kpi_daily (docs/domain.md §4). Projection orders.';
 COMMENT ON COLUMN reporting.order_kpis.order_key IS 'The ledger''s order key.';
 COMMENT ON COLUMN reporting.order_kpis.day IS 'UTC date the order was received.';
 COMMENT ON COLUMN reporting.order_kpis.sold_to IS 'Sold-to account id.';
@@ -154,7 +154,7 @@ SELECT coalesce(d.day, r.day) AS day, coalesce(d.orders, 0) AS orders,
        coalesce(r.resolved, 0) AS exceptions_resolved,
        r.p50 AS exception_resolution_p50_seconds, r.p95 AS exception_resolution_p95_seconds
   FROM by_day d FULL JOIN resolutions r USING (day);
-COMMENT ON VIEW reporting.kpi_daily IS 'Executive KPIs by day (DOMAIN.md §4): acceptance latency p50/p95, order cycle time p50/p90, business duplicate order rate, exception resolution time p50/p95.';
+COMMENT ON VIEW reporting.kpi_daily IS 'Executive KPIs by day (docs/domain.md §4): acceptance latency p50/p95, order cycle time p50/p90, business duplicate order rate, exception resolution time p50/p95.';
 COMMENT ON COLUMN reporting.kpi_daily.day IS 'UTC date orders were received (exceptions: date raised).';
 COMMENT ON COLUMN reporting.kpi_daily.orders IS 'Orders received that day.';
 COMMENT ON COLUMN reporting.kpi_daily.acceptance_latency_p50_seconds IS 'Median OrderAccepted − OrderReceived, seconds.';

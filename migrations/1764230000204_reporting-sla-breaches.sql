@@ -1,12 +1,12 @@
 -- Up Migration
--- Stuck-order rules of DOMAIN.md §4. Thresholds are configuration: operators
+-- Stuck-order rules of docs/domain.md §4. Thresholds are configuration: operators
 -- change them with UPDATE reporting.sla_rules, no deploy needed.
 CREATE TABLE reporting.sla_rules (
   rule        text      PRIMARY KEY,
   threshold   interval  NOT NULL,
   description text      NOT NULL
 );
-COMMENT ON TABLE reporting.sla_rules IS 'Thresholds of the stuck-order rules (DOMAIN.md §4), read by reporting.sla_breaches. Edit to tune.';
+COMMENT ON TABLE reporting.sla_rules IS 'Thresholds of the stuck-order rules (docs/domain.md §4), read by reporting.sla_breaches. Edit to tune.';
 COMMENT ON COLUMN reporting.sla_rules.rule IS 'Rule code, as in sla_breaches.rule.';
 COMMENT ON COLUMN reporting.sla_rules.threshold IS 'How long the condition may last before it is a breach.';
 COMMENT ON COLUMN reporting.sla_rules.description IS 'What the rule watches.';
@@ -52,7 +52,7 @@ SELECT c.rule, c.order_key, c.line_no, c.sold_to, c.since, c.since + r.threshold
        now() - c.since AS age, c.value_at_risk, c.currency, c.detail
   FROM conditions c JOIN rules r USING (rule)
  WHERE c.since + r.threshold < now();
-COMMENT ON VIEW reporting.sla_breaches IS 'Stuck orders and lines (DOMAIN.md §4) as of now(), one row per breached rule; rank by value_at_risk. Thresholds in reporting.sla_rules. Not covered yet: missing CRM acknowledgement and unmatched events (they live outside the order streams).';
+COMMENT ON VIEW reporting.sla_breaches IS 'Stuck orders and lines (docs/domain.md §4) as of now(), one row per breached rule; rank by value_at_risk. Thresholds in reporting.sla_rules. Not covered yet: missing CRM acknowledgement and unmatched events (they live outside the order streams).';
 COMMENT ON COLUMN reporting.sla_breaches.rule IS 'Rule code (reporting.sla_rules.rule).';
 COMMENT ON COLUMN reporting.sla_breaches.order_key IS 'The ledger''s order key.';
 COMMENT ON COLUMN reporting.sla_breaches.line_no IS 'Line concerned; NULL for order-level rules.';

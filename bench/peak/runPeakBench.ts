@@ -1,10 +1,10 @@
 /**
- * A peak day (DOMAIN.md §6: 3M events) ingested through the HTTP API by the
+ * A peak day (docs/domain.md §6: 3M events) ingested through the HTTP API by the
  * simulator, then every projection caught up from zero. Each order's events
  * go in sequence, every event with its owning system's key. By default the
  * day goes through `POST /v1/batches` (8 senders, up to 100 orders open
  * each, one request per system per round), as the invoice runs, EDI batches
- * and carrier files of DOMAIN.md §6 arrive; BENCH_PEAK_BATCH=0 sends one
+ * and carrier files of docs/domain.md §6 arrive; BENCH_PEAK_BATCH=0 sends one
  * request per event (64 orders at a time) instead.
  * Size: BENCH_PEAK_EVENTS (default 3,000,000; 20,000 with --quick).
  */
@@ -26,7 +26,7 @@ import { ident } from '../../src/projections/sql.js';
 
 /**
  * Events each simulated order leaves in the log: the generator submits ≈16.3
- * per order (DOMAIN.md §6 gives ≈17), of which ≈3% are deliberate retries
+ * per order (docs/domain.md §6 gives ≈17), of which ≈3% are deliberate retries
  * that add nothing (measured on the 3M run of 2026-11-27: 2,906,397 events
  * from 182,927 orders).
  */

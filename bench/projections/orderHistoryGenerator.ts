@@ -3,7 +3,7 @@ import type { OrderEventType } from '../../src/domain/events.js';
 import { eventIdFor, submissionDigest } from '../../src/domain/idempotency.js';
 import type { EventToAppend } from '../../src/eventstore/EventStore.js';
 
-/** DOMAIN.md §6 channel mix: share of orders and mean lines per order. */
+/** docs/domain.md §6 channel mix: share of orders and mean lines per order. */
 const channels = [
   { channel: 'ECOMMERCE', share: 0.4, lines: 2.5, kind: 'ECOMMERCE' },
   { channel: 'MARKETPLACE', share: 0.15, lines: 1.5, kind: 'ECOMMERCE' },

@@ -53,7 +53,7 @@ export async function runProjectionsBench(arg: ProjectionsBenchOptions | Section
         target: { value: 30_000, text: '≥ 30,000 events/s across all read models' },
       }],
       notes: [
-        `Log generated with the DOMAIN.md §6 channel mix (≈17 events/order), 1,000 orders in flight, appended through the Postgres adapter at ${Math.round(result.loadEventsPerSecond)} events/s.`,
+        `Log generated with the docs/domain.md §6 channel mix (≈17 events/order), 1,000 orders in flight, appended through the Postgres adapter at ${Math.round(result.loadEventsPerSecond)} events/s.`,
         `Per projection: ${Object.entries(result.perProjection).map(([name, p]) => `${name} ${Math.round(p.events / p.seconds)} events/s`).join(', ')}.`,
       ],
     };

@@ -19,7 +19,7 @@ export function simulationOptions(command: Command): Command {
 
 export function registerSimulate(program: Command): void {
   simulationOptions(program.command('simulate'))
-    .description('generate a distributor\'s day (DOMAIN.md §6) and submit it through the HTTP API as each source system would')
+    .description('generate a distributor\'s day (docs/domain.md §6) and submit it through the HTTP API as each source system would')
     .option('--url <url>', 'a running service', defaultUrl)
     .option('--keys <file>', 'JSON file {"CRM": "olk_…", "ECOMMERCE": …, "EDI": …, "ERP": …, "WMS": …, "TMS": …}')
     .option('--embedded', 'start the whole service in this process, with its own PostgreSQL and keys')

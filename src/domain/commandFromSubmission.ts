@@ -23,7 +23,7 @@ const requestingSystems: readonly EmitterKind[] = ['CRM', 'ECOMMERCE', 'EDI'];
 /**
  * Maps a submission to its command: OrderReceived is always a request;
  * OrderLineChanged and LineCancelled are requests from a sales channel and
- * facts from the ERP (DOMAIN.md "How this maps"); everything else is a fact.
+ * facts from the ERP (docs/domain.md §3); everything else is a fact.
  * Ledger-only events cannot be submitted.
  */
 export function commandFromSubmission(submission: Submission): CommandFromSubmissionResult {

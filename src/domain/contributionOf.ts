@@ -6,7 +6,7 @@ type Line = { readonly lineNo: number; readonly qty: number; readonly amount?: {
 /**
  * The bucket contribution a fact makes, keyed by its source document and
  * kind: a newer revision of the same document replaces the older one, and
- * each bucket sums over documents (DOMAIN.md §3, out-of-order item 2).
+ * each bucket sums over documents (docs/domain.md §3, out-of-order item 2).
  */
 export function contributionOf(
   event: DomainEvent,

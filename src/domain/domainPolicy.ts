@@ -1,6 +1,6 @@
 import { defaultOwnership, type OwnershipPolicy } from './ownershipPolicy.js';
 
-/** The (A) thresholds of DOMAIN.md, from configuration. */
+/** The domain's tunable thresholds (docs/domain.md §3), from configuration. */
 export interface DomainPolicy {
   /** I7: share of net quantity that may ship beyond it (0.1 = 10 %). */
   readonly overshipTolerance: number;

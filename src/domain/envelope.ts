@@ -3,7 +3,7 @@ import { emitterKinds } from './sourceSystems.js';
 import { isoDateTime, lineNo, nonEmpty } from './primitives.js';
 
 /**
- * The submission envelope of DOMAIN.md §2 (CloudEvents-aligned). Store-level
+ * The submission envelope of docs/domain.md §2 (CloudEvents-aligned). Store-level
  * fields (event id, stream version, global position, recordedAt, hashes) are
  * added by the event store, not carried here.
  */

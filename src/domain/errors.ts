@@ -3,7 +3,7 @@
  * them to statuses, clients may branch on them.
  */
 export const domainErrorCodes = [
-  // Hard invariants (DOMAIN.md §3).
+  // Hard invariants (docs/domain.md §3).
   'DUPLICATE_LINE_NO', // I1
   'NEGATIVE_QUANTITY', // I2
   'UOM_MISMATCH', // I2

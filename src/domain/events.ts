@@ -14,7 +14,7 @@ import {
 } from './billingEvents.js';
 import { exceptionRaisedData, exceptionResolvedData, integrationAcknowledgedData } from './ledgerEvents.js';
 
-/** The event catalogue of DOMAIN.md §2: one zod schema per event type's payload. */
+/** The event catalogue of docs/domain.md §2: one zod schema per event type's payload. */
 export const eventDataSchemas = {
   OrderReceived: orderReceivedData,
   OrderAccepted: orderAcceptedData,

@@ -8,7 +8,7 @@ import { reportLine } from './lineRecords.js';
 import type { OrderState, Stamp } from './orderState.js';
 import { stampOf } from './stamp.js';
 
-/** Folds one event into the state. Pure; facts fold commutatively (DOMAIN.md §3). */
+/** Folds one event into the state. Pure; facts fold commutatively (docs/domain.md §3). */
 export function evolve(state: OrderState, event: DomainEvent): OrderState {
   const next = record(state, event);
   return changesLines(event) ? deriveLines(next) : next;

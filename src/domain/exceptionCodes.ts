@@ -1,4 +1,4 @@
-/** Codes of the exceptions the ledger raises on soft breaches (DOMAIN.md §3 I5–I13). */
+/** Codes of the exceptions the ledger raises on soft breaches (docs/domain.md §3 I5–I13). */
 export const exceptionCodes = [
   'CANCELLED_EXCEEDS_OPEN', // I5
   'ALLOCATION_EXCEEDS_NET', // I6

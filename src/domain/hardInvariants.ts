@@ -4,7 +4,7 @@ import type { OrderState } from './orderState.js';
 
 type Line = { readonly lineNo: number; readonly uom: string; readonly qty: number };
 
-/** I1–I3 for any event: refused outright, whoever sends it (DOMAIN.md §3). */
+/** I1–I3 for any event: refused outright, whoever sends it (docs/domain.md §3). */
 export function hardInvariantError(event: OrderEvent, state: OrderState): DomainError | null {
   const lines: readonly Line[] = eventLines(event);
   return duplicateLineNo(lines) ?? negativeQuantity(lines) ?? uomMismatch(lines, state) ?? currencyMismatch(event, state);

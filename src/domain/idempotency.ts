@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './auditHash.js';
 
-/** The parts DOMAIN.md §2 derives the idempotency key from. */
+/** The parts docs/domain.md §2 derives the idempotency key from. */
 export interface IdempotencyParts {
   readonly instance: string;
   readonly docType: string;

@@ -7,7 +7,7 @@ export const lineStatuses = [
 export type LineStatus = (typeof lineStatuses)[number];
 
 /**
- * DOMAIN.md §1 line status rules 1–12, evaluated in order; the first match
+ * docs/domain.md §1 line status rules 1–12, evaluated in order; the first match
  * wins. Total: every bucket combination has exactly one status.
  */
 export function lineStatus(buckets: Buckets, closed: boolean): LineStatus {

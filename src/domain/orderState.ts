@@ -1,6 +1,6 @@
 import type { HoldType } from './orderEvents.js';
 
-/** The quantity buckets of one line (DOMAIN.md §1); `net` and `open` are derived. */
+/** The quantity buckets of one line (docs/domain.md §1); `net` and `open` are derived. */
 export interface Buckets {
   readonly ordered: number;
   readonly cancelled: number;

@@ -19,7 +19,7 @@ export function statusOfLine(line: LineState): LineStatus {
 }
 
 /**
- * DOMAIN.md §1 order status: RECEIVED until the ERP answers; then the roll-up
+ * docs/domain.md §1 order status: RECEIVED until the ERP answers; then the roll-up
  * of the non-cancelled lines (one shared status, else PARTIALLY_{furthest});
  * CANCELLED when every line is; CLOSED only via OrderClosed.
  */

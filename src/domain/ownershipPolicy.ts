@@ -8,7 +8,7 @@ export type OwnershipPolicy = Readonly<Record<OrderEventType, readonly EmitterKi
 
 const all = sourceSystemKinds;
 
-/** DOMAIN.md §1: the emitters named beside each transition. */
+/** docs/domain.md §1: the emitters named beside each transition. */
 export const defaultOwnership: OwnershipPolicy = {
   OrderReceived: ['CRM', 'ECOMMERCE', 'EDI'],
   OrderAccepted: ['ERP', 'EDI'],

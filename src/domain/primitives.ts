@@ -23,7 +23,7 @@ export type Money = z.infer<typeof money>;
 
 export const lineNo = z.number().int().positive();
 
-/** What every line of every payload carries (DOMAIN.md §2). */
+/** What every line of every payload carries (docs/domain.md §2). */
 export const lineBase = {
   lineNo,
   sku: nonEmpty,

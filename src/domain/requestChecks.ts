@@ -14,7 +14,7 @@ export function placeOrderError(command: PlaceOrder, state: OrderState): DomainE
   return null;
 }
 
-/** Changes and cancellations need a live order (DOMAIN.md §1: RECEIVED…PARTIALLY_SHIPPED). */
+/** Changes and cancellations need a live order (docs/domain.md §1: RECEIVED…PARTIALLY_SHIPPED). */
 function liveOrderError(orderKey: string, state: OrderState): DomainError | null {
   if (!state.header) return domainError('ORDER_NOT_FOUND', `Order ${orderKey} has not been received; submit OrderReceived first.`);
   const status = orderStatus(state);

@@ -15,7 +15,7 @@ const notFulfillable: readonly OrderStatus[] = ['RECEIVED', 'REJECTED', 'CLOSED'
 
 /**
  * Breaches of order rather than of quantity: unknown lines, transitions
- * outside their valid-from states (DOMAIN.md §1), late milestones and
+ * outside their valid-from states (docs/domain.md §1), late milestones and
  * regressions (I13), acting under a credit hold (I12), implicit allocation (I8).
  */
 export function sequenceBreaches(fact: FactEvent, before: OrderState, policy: DomainPolicy): Breach[] {

@@ -5,7 +5,7 @@ import type { EventToAppend, RecordedEvent } from './EventStore.js';
 
 /**
  * How domain events sit in the log: `data` is the payload, `metadata` is the
- * envelope with `orderKey` beside it (DOMAIN.md §2), and the event id is
+ * envelope with `orderKey` beside it (docs/domain.md §2), and the event id is
  * derived from the idempotency key.
  */
 export function toEventToAppend(event: DomainEvent, orderKey: string): EventToAppend {

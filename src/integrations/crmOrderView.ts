@@ -20,7 +20,7 @@ interface Shipment {
 
 interface Invoice { invoiceNumber: string; invoiceDate: string; total: number; currency: string; cancelled: boolean }
 
-/** What a CRM shows of one order (DOMAIN.md §5 "CRM view"), as of one event. */
+/** What a CRM shows of one order (docs/domain.md §5 "CRM view"), as of one event. */
 export interface CrmOrderView {
   orderKey: string | null;
   erpOrderNumber: string | null;

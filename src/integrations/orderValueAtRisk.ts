@@ -6,7 +6,7 @@ import { orderEventsOf } from './orderEventsOf.js';
 import type { ValueAtRisk } from './runIntegrator.js';
 
 /**
- * DOMAIN.md §4 backlog value of one order: Σ open × net unit price over its
+ * docs/domain.md §4 backlog value of one order: Σ open × net unit price over its
  * lines, 0 once the order is rejected, cancelled or closed.
  */
 export function openValue(state: OrderState): number {

@@ -83,7 +83,7 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
   }
 }
 
-/** Quotes an SQL identifier (STYLE.md 14: identifiers are never spliced raw). */
+/** Quotes an SQL identifier: an identifier that varies is never spliced raw into SQL, so it is quoted here. */
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }

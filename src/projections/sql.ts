@@ -1,6 +1,6 @@
 import type { TableTargets } from './Projection.js';
 
-/** Quotes an SQL identifier (STYLE.md 14: identifiers are never spliced raw). */
+/** Quotes an SQL identifier: an identifier that varies is never spliced raw into SQL, so it is quoted here. */
 export function ident(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }

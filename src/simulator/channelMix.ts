@@ -2,14 +2,14 @@ import type { SourceSystemKind } from '../domain/sourceSystems.js';
 
 export type SalesChannel = 'ECOMMERCE' | 'MARKETPLACE' | 'INSIDE_SALES' | 'FIELD_SALES' | 'EDI';
 
-/** One sales channel of DOMAIN.md §6 and how its orders reach the ledger. */
+/** One sales channel of docs/domain.md §6 and how its orders reach the ledger. */
 export interface ChannelProfile {
   readonly channel: SalesChannel;
   /** The system that submits its orders (and owns OrderReceived). */
   readonly system: SourceSystemKind;
   /** Share of orders. */
   readonly share: number;
-  /** Mean lines per order the profile aims at (DOMAIN.md §6). */
+  /** Mean lines per order the profile aims at (docs/domain.md §6). */
   readonly meanLines: number;
   /**
    * Lognormal lines per order. Tuned so each channel hits its mean and the

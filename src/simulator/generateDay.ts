@@ -17,7 +17,7 @@ export interface DayOptions {
 }
 
 /**
- * A distributor's day(s) per DOMAIN.md §6, order by order in arrival order.
+ * A distributor's day(s) per docs/domain.md §6, order by order in arrival order.
  * Lazy, so a peak day of millions of events never sits in memory; each order
  * comes from its own PRNG stream, so the result is a pure function of the options.
  */

@@ -6,7 +6,7 @@ const day = 24 * 60;
 
 /**
  * Receipt, ERP acceptance, an occasional credit hold, buyer changes and
- * cancellations (DOMAIN.md §6 rates). Returns the lines still live and the
+ * cancellations (docs/domain.md §6 rates). Returns the lines still live and the
  * time the order is ready for allocation.
  */
 export function orderOpening(ctx: OrderContext, lines: SimLine[], receivedAt: number): { live: SimLine[]; readyAt: number } {

@@ -18,7 +18,7 @@ export interface ShippedRecord {
 const carriers = [['UPSN', 'GROUND'], ['FDEG', 'HOME'], ['ODFL', 'LTL'], ['RDWY', 'LTL']] as const;
 
 /**
- * One shipment of DOMAIN.md §6: released, picked, packed (WMS), confirmed
+ * One shipment of docs/domain.md §6: released, picked, packed (WMS), confirmed
  * (WMS), invoiced (ERP), three carrier scans and proof of delivery (TMS).
  */
 export function shipmentEvents(ctx: OrderContext, n: number, parts: readonly Part[], readyAt: number): ShippedRecord {

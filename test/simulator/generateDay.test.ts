@@ -22,7 +22,7 @@ describe('generateDay', () => {
     const orders = day({ orders: 3000, days: 5 });
     const events = orders.flatMap((o) => o.events);
 
-    it('follows the channel mix of DOMAIN.md §6', () => {
+    it('follows the channel mix of docs/domain.md §6', () => {
       for (const profile of channelMix) {
         const share = orders.filter((o) => o.channel === profile.channel).length / orders.length;
         expect(share, profile.channel).toBeGreaterThan(profile.share - 0.03);

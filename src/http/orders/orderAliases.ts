@@ -39,7 +39,7 @@ export function aliasesOf(event: DomainEvent): Alias[] {
   return [];
 }
 
-/** The stream where submissions naming a not-yet-known alias wait (DOMAIN.md §3). */
+/** The stream where submissions naming a not-yet-known alias wait (docs/domain.md §3). */
 export function unmatchedStreamId(alias: Alias): string {
   const digest = createHash('sha256').update(`${alias.kind}:${alias.value}`, 'utf8').digest('hex').slice(0, 32);
   return `unmatched-${alias.kind}-${digest}`;

@@ -1,6 +1,6 @@
 import type { DomainErrorCode } from '../../domain/errors.js';
 
-/** HTTP status of each refusal code: the one place codes meet statuses (STYLE.md 4). */
+/** HTTP status of each refusal code: the one place codes meet statuses, so the domain knows nothing of HTTP. */
 const statuses: Record<DomainErrorCode | 'VALIDATION_FAILED' | 'CONCURRENT_UPDATE', number> = {
   VALIDATION_FAILED: 400,
   INVALID_PAYLOAD: 422,

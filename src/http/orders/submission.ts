@@ -42,7 +42,7 @@ export interface SubmissionContext {
   readonly receivedAt: Date;
 }
 
-/** Builds the envelope of DOMAIN.md §2 from a body and its request; zod has the final word. */
+/** Builds the envelope of docs/domain.md §2 from a body and its request; zod has the final word. */
 export function buildEnvelope(type: OrderEventType, body: Omit<TransitionBody, 'type'>, ctx: SubmissionContext): ReturnType<typeof envelopeSchema.safeParse> {
   const instance = body.sourceSystemInstance ?? ctx.system;
   const key = ctx.headerIdempotencyKey ?? body.idempotencyKey ?? deriveKey({

@@ -34,7 +34,7 @@ export function reportRoutes(deps: ReportRoutesDeps): FastifyPluginAsync {
 
     app.get('/v1/reports/backlog', {
       config: read,
-      schema: { tags: ['reports'], summary: 'Open lines by stage and age bucket, with value and past due (DOMAIN.md §4)', querystring: z.object(segment), response: { 200: rows } },
+      schema: { tags: ['reports'], summary: 'Open lines by stage and age bucket, with value and past due (docs/domain.md §4)', querystring: z.object(segment), response: { 200: rows } },
     }, async (request) => ({ items: await backlogSummary(pool, request.query) }));
 
     app.get('/v1/reports/fill-rate', {
@@ -58,7 +58,7 @@ export function reportRoutes(deps: ReportRoutesDeps): FastifyPluginAsync {
     app.get('/v1/crm/accounts/:soldTo/orders', {
       config: read,
       schema: {
-        tags: ['crm'], summary: 'The CRM view of an account\'s orders, newest first, with their lines (DOMAIN.md §5)',
+        tags: ['crm'], summary: 'The CRM view of an account\'s orders, newest first, with their lines (docs/domain.md §5)',
         params: z.object({ soldTo: z.string().min(1) }),
         querystring: z.object({ status: z.string().min(1).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
         response: { 200: rows },

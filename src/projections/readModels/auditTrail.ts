@@ -5,7 +5,7 @@ import { target } from '../sql.js';
 
 /**
  * `reporting.audit_trail`: one row per event with who, which system, when
- * and its hash (DOMAIN.md §5, auditors). Needs no state, so it reads every
+ * and its hash (docs/domain.md §5, auditors). Needs no state, so it reads every
  * event and writes one multi-row INSERT per batch.
  */
 export const auditTrailProjection: Projection = {

@@ -8,7 +8,7 @@ export const backlogStages = ['ON_HOLD', 'OPEN', 'BACKORDERED', 'ALLOCATED', 'RE
 export type BacklogStage = (typeof backlogStages)[number];
 
 /**
- * `reporting.backlog` (DOMAIN.md §4): lines with open > 0 on orders that are
+ * `reporting.backlog` (docs/domain.md §4): lines with open > 0 on orders that are
  * not REJECTED, CANCELLED or CLOSED. Age buckets and past due depend on the
  * reader's "now", so the view `backlog_summary` computes them at query time.
  */

@@ -2,7 +2,7 @@ import { statusOfLine } from '../../domain/orderStatus.js';
 import { linesOf, tidy, valueOf } from '../orders/orderFacts.js';
 import { columnsOf, type OrderRowModel, type OrderView } from '../orders/OrderView.js';
 
-/** `reporting.crm_order_lines`: the CRM view's lines, buckets and line status (DOMAIN.md §1, §5). */
+/** `reporting.crm_order_lines`: the CRM view's lines, buckets and line status (docs/domain.md §1, §5). */
 export const crmOrderLines: OrderRowModel = {
   table: 'crm_order_lines',
   columns: columnsOf([

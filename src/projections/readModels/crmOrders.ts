@@ -4,7 +4,7 @@ import type { OrderState } from '../../domain/orderState.js';
 import { documentIdOf, linesOf, maxDate, minDate, tidy, valueOf } from '../orders/orderFacts.js';
 import { columnsOf, type OrderRowModel, type OrderView } from '../orders/OrderView.js';
 
-/** `reporting.crm_orders`: the CRM order view of DOMAIN.md §5, one row per order. */
+/** `reporting.crm_orders`: the CRM order view of docs/domain.md §5, one row per order. */
 export const crmOrders: OrderRowModel = {
   table: 'crm_orders',
   columns: columnsOf([

@@ -3,7 +3,7 @@ import type { LineState, OrderState } from '../../domain/orderState.js';
 import { linesOf, utcDate } from '../orders/orderFacts.js';
 import { columnsOf, type OrderRowModel, type OrderView } from '../orders/OrderView.js';
 
-/** How fill rate and OTIF are measured (DOMAIN.md §4); all are configuration. */
+/** How fill rate and OTIF are measured (docs/domain.md §4); all are configuration. */
 export interface FillRateSettings {
   /** The date a line is committed for: its latest promised ship date, or its requested date. */
   readonly commitDate: 'promised' | 'requested';

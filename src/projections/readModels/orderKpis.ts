@@ -4,7 +4,7 @@ import { columnsOf, type OrderRowModel, type OrderView } from '../orders/OrderVi
 
 /**
  * `reporting.order_kpis`: per-order timings behind the view `kpi_daily`
- * (acceptance latency, order cycle time, duplicate orders; DOMAIN.md §4).
+ * (acceptance latency, order cycle time, duplicate orders; docs/domain.md §4).
  * Orders known only from facts (no OrderReceived yet) have no row.
  */
 export const orderKpis: OrderRowModel = {

@@ -5,8 +5,7 @@ const projectionLockSpace = 0x6f6c7072; // "olpr"
 
 /**
  * Session lock on one projection: only the worker that holds it applies
- * batches, so several service instances can run side by side (DESIGN.md,
- * "Beyond one machine"). The lock dies with the connection.
+ * batches, so several service instances can run side by side. The lock dies with the connection.
  */
 export async function tryLockProjection(client: pg.ClientBase, name: string): Promise<boolean> {
   const result = await client.query<{ locked: boolean }>(
