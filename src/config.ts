@@ -23,7 +23,7 @@ export const configSchema = z.object({
     z.string().regex(/^(esdb|kurrentdb|kurrent|esdb\+discover|kurrentdb\+discover):\/\//, 'must be an esdb:// or kurrentdb:// connection string').optional(),
   ),
   LOG_LEVEL: z.enum(logLevels).default('info'),
-  LEDGER_API_KEYS_FILE: optionalText,
+  LEDGER_API_KEYS_REFRESH_MS: positiveInt(1000),
   LEDGER_MAX_BATCH_SIZE: positiveInt(500),
   LEDGER_MAX_IN_FLIGHT_APPENDS: positiveInt(256),
   LEDGER_RATE_LIMIT_PER_MINUTE: positiveInt(600_000),
@@ -41,7 +41,10 @@ export interface Config {
   dataDir: string;
   eventStoreConnectionString: string | undefined;
   logLevel: (typeof logLevels)[number];
-  apiKeysFile: string;
+  /** How often each instance looks for keys created or revoked elsewhere. */
+  apiKeysRefreshMs: number;
+  /** Where earlier versions kept key hashes; imported into the database once. */
+  legacyApiKeysFile: string;
   maxBatchSize: number;
   maxInFlightAppends: number;
   rateLimitPerMinute: number;
@@ -83,7 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     eventStoreConnectionString: e.EVENTSTORE_CONNECTION_STRING,
     logLevel: e.LOG_LEVEL,
-    apiKeysFile: path.resolve(e.LEDGER_API_KEYS_FILE ?? path.join(dataDir, 'api-keys.json')),
+    apiKeysRefreshMs: e.LEDGER_API_KEYS_REFRESH_MS,
+    legacyApiKeysFile: path.join(dataDir, 'api-keys.json'),
     maxBatchSize: e.LEDGER_MAX_BATCH_SIZE,
     maxInFlightAppends: e.LEDGER_MAX_IN_FLIGHT_APPENDS,
     rateLimitPerMinute: e.LEDGER_RATE_LIMIT_PER_MINUTE,

@@ -5,8 +5,10 @@ import { defaultDomainPolicy, type DomainPolicy } from './domain/domainPolicy.js
 import { ownershipPolicyFrom } from './domain/ownershipPolicy.js';
 import { createEventStore } from './eventstore/createEventStore.js';
 import type { EventStore } from './eventstore/EventStore.js';
-import { ApiKeyFile } from './http/auth/apiKeyFile.js';
+import { ApiKeyStore } from './http/auth/ApiKeyStore.js';
 import { bootstrapKeys, formatNewKeys } from './http/auth/bootstrapKeys.js';
+import { importKeyFile } from './http/auth/importKeyFile.js';
+import { keyRoutes } from './http/auth/keyRoutes.js';
 import { buildApp } from './http/buildApp.js';
 import { LedgerMetrics } from './http/metrics.js';
 import { orderPlugins } from './http/orders/orderPlugins.js';
@@ -22,14 +24,19 @@ export interface Service {
   readonly app: FastifyInstance;
   readonly database: Database;
   readonly store: EventStore;
+  readonly keys: ApiKeyStore;
   readonly address: string;
   stop(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Create and print the first keys on an embedded database that has none (default true). */
+  bootstrapKeys?: boolean;
+}
+
 /** The composition root: reads nothing but `config`, wires the real adapters, listens. */
-export async function startService(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<Service> {
+export async function startService(config: Config, logger: Logger = createLogger(config.logLevel), options: StartOptions = {}): Promise<Service> {
   const policy = await domainPolicyFrom(config);
-  const keys = await ApiKeyFile.open(config.apiKeysFile);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log: (message) => logger.info(message) });
   const cleanup: (() => Promise<void>)[] = [() => database.close()];
   const stopAll = async () => {
@@ -38,17 +45,22 @@ export async function startService(config: Config, logger: Logger = createLogger
   try {
     const store = createEventStore({ pool: database.pool, eventStoreConnectionString: config.eventStoreConnectionString, log: (m) => logger.warn(m) });
     cleanup.push(() => store.close());
-    if (config.databaseUrl === undefined) {
+    const keys = await ApiKeyStore.open(database.pool, { refreshMs: config.apiKeysRefreshMs, log: (m) => logger.warn(m) });
+    keys.watch();
+    cleanup.push(() => keys.stop());
+    const imported = await importKeyFile(keys, config.legacyApiKeysFile);
+    if (imported !== undefined) logger.info(`imported ${imported} API key(s) from ${config.legacyApiKeysFile} into the database; the file is renamed *.imported and no longer read`);
+    if (config.databaseUrl === undefined && options.bootstrapKeys !== false) {
       const created = await bootstrapKeys(keys);
       // Printed once to the terminal, never through the logger: no secret reaches a log line.
-      if (created.length > 0) process.stdout.write(formatNewKeys(keys.file, created) + '\n');
+      if (created.length > 0) process.stdout.write(formatNewKeys(created) + '\n');
     }
     const metrics = new LedgerMetrics();
     const orders = orderPlugins({ pool: database.pool, store, metrics, policy });
     const integrations = await startIntegrations({ pool: database.pool, store, logger, integratorsFile: config.integratorsFile });
     cleanup.push(() => integrations.stop());
     const runner = new ProjectionRunner({ pool: database.pool, store, projections: allProjections(), logger });
-    const plugins: FastifyPluginAsync[] = [...orders.plugins, ...integrations.plugins, reportRoutes({ pool: database.pool, runner })];
+    const plugins: FastifyPluginAsync[] = [...orders.plugins, ...integrations.plugins, reportRoutes({ pool: database.pool, runner }), keyRoutes(keys)];
     const app = await buildApp({
       logger, pool: database.pool, store, keys, metrics, plugins,
       limits: {
@@ -63,7 +75,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     }
     const address = await app.listen({ host: config.host, port: config.port });
     let stopping: Promise<void> | undefined;
-    return { app, database, store, address, stop: () => (stopping ??= stopAll()) };
+    return { app, database, store, keys, address, stop: () => (stopping ??= stopAll()) };
   } catch (error) {
     await stopAll();
     throw error;

@@ -7,7 +7,7 @@ describe('loadConfig', () => {
     expect(config.host).toBe('127.0.0.1');
     expect(config.port).toBe(3000);
     expect(config.databaseUrl).toBeUndefined();
-    expect(config.apiKeysFile.endsWith('/.ledger/api-keys.json')).toBe(true);
+    expect(config.apiKeysRefreshMs).toBe(1000);
   });
 
   it('treats an empty DATABASE_URL as unset', () => {

@@ -4,7 +4,6 @@
  * (own embedded PostgreSQL unless DATABASE_URL). Set BENCH_HTTP_CPU_PROF=<dir>
  * to run the service under `node --cpu-prof` and summarise where its time goes.
  */
-import { rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { planFor } from '../harness/plan.js';
@@ -25,9 +24,9 @@ export async function runHttpBench(context: SectionContext, connectionsList: rea
   const { plan, log } = context;
   const seconds = Math.max(2, plan.seconds);
   const database = await context.server.createDatabase('http', { migrated: true });
-  const keys = await benchKeys();
+  const keys = await benchKeys(database.url);
   const cpuProfDir = process.env.BENCH_HTTP_CPU_PROF || undefined;
-  const service = await spawnBenchService({ databaseUrl: database.url, keysFile: keys.file, cpuProfDir });
+  const service = await spawnBenchService({ databaseUrl: database.url, cpuProfDir });
   const figures: Figure[] = [];
   const notes: string[] = [];
   let seed = Number.parseInt(context.tag.slice(0, 6), 16);
@@ -63,7 +62,6 @@ export async function runHttpBench(context: SectionContext, connectionsList: rea
   } finally {
     await service.stop();
     await database.drop();
-    await rm(keys.dir, { recursive: true, force: true });
   }
   if (cpuProfDir) notes.push(...(await summariseCpuProfile(cpuProfDir)));
   return { figures, notes };

@@ -11,13 +11,13 @@ export interface BenchService {
 const entry = fileURLToPath(new URL('./benchService.ts', import.meta.url));
 
 /**
- * Starts `benchService.ts` under `node --import tsx` on `databaseUrl` with the
- * keys in `keysFile`; with `cpuProfDir`, under `--cpu-prof` too.
+ * Starts `benchService.ts` under `node --import tsx` on `databaseUrl` (whose
+ * keys the caller made); with `cpuProfDir`, under `--cpu-prof` too.
  */
-export async function spawnBenchService(options: { databaseUrl: string; keysFile: string; cpuProfDir?: string | undefined; env?: Record<string, string> }): Promise<BenchService> {
+export async function spawnBenchService(options: { databaseUrl: string; cpuProfDir?: string | undefined; env?: Record<string, string> }): Promise<BenchService> {
   const flags = ['--import', 'tsx', ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : []), entry];
   const child = spawn(process.execPath, flags, {
-    env: { ...process.env, ...options.env, DATABASE_URL: options.databaseUrl, LEDGER_API_KEYS_FILE: options.keysFile, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, ...options.env, DATABASE_URL: options.databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

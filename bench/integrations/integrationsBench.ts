@@ -15,7 +15,7 @@ import pg from 'pg';
 import type { EventStore, Position } from '../../src/eventstore/EventStore.js';
 import { START } from '../../src/eventstore/EventStore.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
-import { ApiKeyFile } from '../../src/http/auth/apiKeyFile.js';
+import { ApiKeyStore } from '../../src/http/auth/ApiKeyStore.js';
 import { buildApp } from '../../src/http/buildApp.js';
 import { createIntegratorSupervisor } from '../../src/integrations/createIntegratorSupervisor.js';
 import { feedRoutes } from '../../src/integrations/feedRoutes.js';
@@ -29,7 +29,6 @@ import type { Figure } from '../harness/results.js';
 import type { SectionContext, SectionOutput } from '../harness/section.js';
 import { startBenchServer } from '../harness/server.js';
 import { spreadOf } from '../harness/stats.js';
-import { tempKeyFile } from './tempKeyFile.js';
 
 const feedTarget = 50_000;
 
@@ -116,8 +115,8 @@ async function readFeed(url: string, key: string, limit: number): Promise<number
 }
 
 async function feedServer(pool: pg.Pool, store: EventStore) {
-  const keys = await ApiKeyFile.open(await tempKeyFile());
-  const { key } = await keys.create({ system: 'CRM', scopes: ['read'] });
+  const keys = await ApiKeyStore.open(pool);
+  const { key } = await keys.create({ system: 'CRM', scopes: ['read'], actor: 'bench' });
   const app = await buildApp({ logger: createLogger('silent'), pool, keys, plugins: [feedRoutes({ store, pool })] });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { url, key, close: () => app.close() };

@@ -8,7 +8,6 @@
  * request per event (64 orders at a time) instead.
  * Size: BENCH_PEAK_EVENTS (default 3,000,000; 20,000 with --quick).
  */
-import { rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
@@ -42,10 +41,10 @@ export async function runPeakBench(context: SectionContext): Promise<SectionOutp
     ? { concurrency: 8, batch, text: `POST /v1/batches (8 senders, up to ${batch} orders open each, one request per system per round)` }
     : { concurrency: 64, batch: undefined, text: 'one request per event (POST /v1/orders…, 64 orders at a time)' };
   const database = await context.server.createDatabase('peak', { migrated: true });
-  const keys = await benchKeys();
+  const keys = await benchKeys(database.url);
   // Ingest first, then catch up: the service runs without projections (LEDGER_PROJECTIONS=off), so the
   // two phases are timed apart and neither takes CPU from the other on this 2-core machine.
-  const service = await spawnBenchService({ databaseUrl: database.url, keysFile: keys.file, env: { LEDGER_PROJECTIONS: 'off' } });
+  const service = await spawnBenchService({ databaseUrl: database.url, env: { LEDGER_PROJECTIONS: 'off' } });
   const notes: string[] = [];
   let ingest;
   try {
@@ -54,7 +53,6 @@ export async function runPeakBench(context: SectionContext): Promise<SectionOutp
     ingest = await submitDay(day, { url: service.url, keys: keys.keys, concurrency: transport.concurrency, batch: transport.batch, totalOrders: orders, progress: process.stderr });
   } finally {
     await service.stop();
-    await rm(keys.dir, { recursive: true, force: true });
   }
   const catchUp = await catchUpProjections(database.url, context.log).finally(() => database.drop());
   notes.push(

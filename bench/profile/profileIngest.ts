@@ -34,9 +34,9 @@ async function cpuSeconds(pid: number): Promise<number> {
 const server = await startBenchServer((m) => process.stderr.write(`${m}\n`));
 try {
   const database = await server.createDatabase('ingest_profile', { migrated: true });
-  const keys = await benchKeys();
+  const keys = await benchKeys(database.url);
   const service = await spawnBenchService({
-    databaseUrl: database.url, keysFile: keys.file, cpuProfDir: process.env.BENCH_HTTP_CPU_PROF || undefined, env: { LEDGER_PROJECTIONS: 'off' },
+    databaseUrl: database.url, cpuProfDir: process.env.BENCH_HTTP_CPU_PROF || undefined, env: { LEDGER_PROJECTIONS: 'off' },
   });
   try {
     const serviceBefore = await cpuSeconds(service.pid);

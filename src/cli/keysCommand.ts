@@ -1,10 +1,14 @@
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
-import { ApiKeyFile, apiScopes, keySystems, type ApiScope, type KeySystem } from '../http/auth/apiKeyFile.js';
+import { apiScopes, keySystems, type ApiScope, type KeySystem } from '../http/auth/apiKeyFormat.js';
+import { ApiKeyStore } from '../http/auth/ApiKeyStore.js';
+import { openDatabase } from '../postgres/openDatabase.js';
+import { CliError } from './CliError.js';
 import { exitWith } from './exitWith.js';
 
 export function registerKeys(program: Command): void {
-  const keys = program.command('keys').description('manage API keys (the key file holds hashes only)');
+  const keys = program.command('keys').description('manage API keys (the database holds hashes only; running instances follow within LEDGER_API_KEYS_REFRESH_MS)');
 
   keys
     .command('create')
@@ -18,31 +22,52 @@ export function registerKeys(program: Command): void {
       const scopes = opts.scopes.split(',').map((s) => s.trim()).filter(Boolean);
       const unknown = scopes.filter((s) => !(apiScopes as readonly string[]).includes(s));
       if (scopes.length === 0 || unknown.length > 0) fail(`--scopes: unknown scope(s) ${unknown.join(', ') || '(none given)'}; use ${apiScopes.join(', ')}`);
-      const file = await ApiKeyFile.open(exitWith(() => loadConfig()).apiKeysFile);
-      const { key, record } = await file.create({ system: system as KeySystem, scopes: scopes as ApiScope[], ...(opts.label ? { label: opts.label } : {}) });
-      console.log(key);
-      console.error(`created key ${record.id} for ${record.system} (${record.scopes.join(',')}) in ${file.file}; it is not shown again`);
+      await withKeys(async (store) => {
+        const { key, record } = await store.create({ system: system as KeySystem, scopes: scopes as ApiScope[], label: opts.label, actor: cliActor() });
+        console.log(key);
+        console.error(`created key ${record.id} for ${record.system} (${record.scopes.join(',')}); it is not shown again`);
+      });
     });
 
   keys
     .command('list')
-    .description('list keys (ids, systems, scopes; never secrets)')
-    .action(async () => {
-      const file = await ApiKeyFile.open(exitWith(() => loadConfig()).apiKeysFile);
-      for (const k of file.list()) console.log(`${k.id}  ${k.system.padEnd(9)}  ${k.scopes.join(',').padEnd(24)}  ${k.createdAt}  ${k.label ?? ''}`);
-    });
+    .description('list keys (ids, systems, scopes, revocations; never secrets)')
+    .action(() => withKeys(async (store) => {
+      for (const k of await store.list()) {
+        console.log(`${k.id}  ${k.system.padEnd(9)}  ${k.scopes.join(',').padEnd(24)}  ${k.createdAt}  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}  ${k.label ?? ''}`);
+      }
+    }));
 
   keys
     .command('revoke <id>')
-    .description('remove a key by its id (or the key itself)')
-    .action(async (id: string) => {
-      const file = await ApiKeyFile.open(exitWith(() => loadConfig()).apiKeysFile);
-      if (!(await file.revoke(id))) fail(`no key with id ${id} in ${file.file}`);
-      console.error(`revoked ${id}`);
-    });
+    .description('revoke a key by its id (or the key itself)')
+    .action((id: string) => withKeys(async (store) => {
+      if (!(await store.revoke(id, cliActor()))) fail(`no active key with id ${id}`);
+      console.error(`revoked ${id}; running instances refuse it within ${loadConfig().apiKeysRefreshMs} ms`);
+    }));
+
+  keys
+    .command('log')
+    .description('every act on a key: who created, imported or revoked it, and when')
+    .action(() => withKeys(async (store) => {
+      for (const a of await store.acts()) console.log(`${a.at}  ${a.act.padEnd(8)}  ${a.keyId}  ${a.actor}`);
+    }));
+}
+
+async function withKeys(work: (store: ApiKeyStore) => Promise<void>): Promise<void> {
+  const config = exitWith(() => loadConfig());
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await work(await ApiKeyStore.open(database.pool));
+  } finally {
+    await database.close();
+  }
+}
+
+function cliActor(): string {
+  return `cli:${userInfo().username}`;
 }
 
 function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
+  throw new CliError(message);
 }

@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { EventStore } from '../eventstore/EventStore.js';
 import type { Logger } from '../logger.js';
 import { AppendGate } from './appendGate.js';
-import type { ApiKeyFile } from './auth/apiKeyFile.js';
+import type { ApiKeyStore } from './auth/ApiKeyStore.js';
 import { authentication } from './auth/authentication.js';
 import { correlation, correlationIdOf } from './correlation.js';
 import { installErrorHandlers } from './errorHandler.js';
@@ -30,7 +30,7 @@ export interface AppDeps {
   logger: Logger;
   pool: pg.Pool;
   store?: EventStore;
-  keys?: ApiKeyFile;
+  keys?: ApiKeyStore;
   limits?: Partial<HttpLimits>;
   metrics?: LedgerMetrics;
   /** Route plugins of other areas (reports, feed, admin), registered under the same app. */

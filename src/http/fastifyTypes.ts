@@ -1,4 +1,4 @@
-import type { ApiPrincipal, ApiScope } from './auth/apiKeyFile.js';
+import type { ApiPrincipal, ApiScope } from './auth/apiKeyFormat.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,9 +1,10 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { z } from 'zod';
 import { START, type EventStore, type Position } from '../eventstore/EventStore.js';
 import { problem, sendProblem } from '../http/problem.js';
+import { actorOf } from '../http/auth/actorOf.js';
 import { ConsumerCheckpoints, type ConsumerCheckpoint } from './ConsumerCheckpoints.js';
 import { checkpointSchema, consumerNameParam, feedPageSchema, positionParam, typesParam } from './feedSchemas.js';
 import { streamFeed } from './streamFeed.js';
@@ -153,9 +154,4 @@ async function withinLog(reply: FastifyReply, store: EventStore, position: strin
 
 function view(checkpoint: ConsumerCheckpoint) {
   return { name: checkpoint.name, position: checkpoint.position, updatedAt: checkpoint.updatedAt?.toISOString() ?? null };
-}
-
-export function actorOf(request: FastifyRequest): string {
-  const principal = request.principal;
-  return principal ? `${principal.system}:${principal.keyId}` : 'anonymous';
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { EventStore } from '../eventstore/EventStore.js';
 import { problem, sendProblem } from '../http/problem.js';
 import type { Fetch } from './deliverWebhook.js';
-import { actorOf } from './feedRoutes.js';
+import { actorOf } from '../http/auth/actorOf.js';
 import { positionParam } from './feedSchemas.js';
 import { integratorConfigSchema, integratorNamePattern } from './integratorConfig.js';
 import { IntegratorRepository, type IntegratorChange } from './IntegratorRepository.js';

@@ -1,5 +1,5 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -49,10 +49,10 @@ describe('the service on its embedded PostgreSQL', () => {
     expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
     expect(postgresProcessesFor(dataDir).length).toBeGreaterThan(0);
     expect(output).toMatch(/API keys created on first start/);
-    const keyFile = await readFile(path.join(dataDir, 'api-keys.json'), 'utf8');
-    const printedSecret = /WMS\s+olk_[a-z0-9]{12}_([A-Za-z0-9_-]{43})/.exec(output)?.[1];
-    expect(printedSecret).toBeDefined();
-    expect(keyFile).not.toContain(printedSecret!);
+    const printedKey = /WMS\s+(olk_[a-z0-9]{12}_[A-Za-z0-9_-]{43})/.exec(output)?.[1];
+    expect(printedKey).toBeDefined();
+    const asWms = await fetch(`http://127.0.0.1:${port}/v1/orders/NONE-1`, { headers: { authorization: `Bearer ${printedKey}` } });
+    expect(asWms.status).toBe(404);
     // Log lines are JSON; none of them carries a key.
     const logLines = output.split('\n').filter((l) => l.startsWith('{'));
     expect(logLines.some((l) => l.includes('olk_'))).toBe(false);

@@ -1,57 +1,88 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiKeyFile } from '../../src/http/auth/apiKeyFile.js';
+import { ApiKeyStore } from '../../src/http/auth/ApiKeyStore.js';
 import { bootstrapKeys } from '../../src/http/auth/bootstrapKeys.js';
+import { importKeyFile } from '../../src/http/auth/importKeyFile.js';
 import { buildApp } from '../../src/http/buildApp.js';
 import { capturingLogger } from '../support/logCapture.js';
 import { tempPath } from '../support/tempFile.js';
-import { createTestDatabase } from '../support/testDatabase.js';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 
-describe('API keys', () => {
-  it('keeps only a hash of each key in the file', async () => {
-    const file = await ApiKeyFile.open(await tempPath('keys.json'));
-    const { key } = await file.create({ system: 'WMS', scopes: ['submit', 'read'] });
-    const text = await readFile(file.file, 'utf8');
-    expect(text).not.toContain(key.split('_')[2]);
-    expect(text).toContain('"system": "WMS"');
-    const reopened = await ApiKeyFile.open(file.file);
-    expect(reopened.authenticate(key)?.system).toBe('WMS');
+describe('API keys in the database', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
   });
 
-  it('stops accepting a key once it is revoked', async () => {
-    const file = await ApiKeyFile.open(await tempPath('keys.json'));
-    const { key, record } = await file.create({ system: 'ERP', scopes: ['submit'] });
-    expect(await file.revoke(record.id)).toBe(true);
-    expect(file.authenticate(key)).toBeUndefined();
-    expect((await ApiKeyFile.open(file.file)).authenticate(key)).toBeUndefined();
+  it('keeps only a hash of each key, and a second store on the database knows it', async () => {
+    const store = await ApiKeyStore.open(db.pool);
+    const { key, record } = await store.create({ system: 'WMS', scopes: ['submit', 'read'], actor: 'test' });
+    const { rows } = await db.pool.query('SELECT * FROM ledger.api_keys WHERE id = $1', [record.id]);
+    expect(JSON.stringify(rows)).not.toContain(key.split('_')[2]);
+    expect(rows[0]).toMatchObject({ system: 'WMS', scopes: ['submit', 'read'], revoked_at: null });
+    expect((await ApiKeyStore.open(db.pool)).authenticate(key)?.system).toBe('WMS');
+  });
+
+  it('stops accepting a key once it is revoked, and keeps its row', async () => {
+    const store = await ApiKeyStore.open(db.pool);
+    const { key, record } = await store.create({ system: 'ERP', scopes: ['submit'], actor: 'test' });
+    expect(await store.revoke(record.id, 'test')).toBe(true);
+    expect(await store.revoke(record.id, 'test')).toBe(false);
+    expect(store.authenticate(key)).toBeUndefined();
+    expect((await ApiKeyStore.open(db.pool)).authenticate(key)).toBeUndefined();
+    expect((await store.list()).find((k) => k.id === record.id)?.revokedAt).toBeDefined();
+  });
+
+  it('records who created and who revoked each key', async () => {
+    const store = await ApiKeyStore.open(db.pool);
+    const { record } = await store.create({ system: 'TMS', scopes: ['read'], actor: 'cli:ops' });
+    await store.revoke(record.id, 'ADMIN:abc');
+    const acts = (await store.acts()).filter((a) => a.keyId === record.id);
+    expect(acts.map((a) => [a.act, a.actor])).toEqual([['created', 'cli:ops'], ['revoked', 'ADMIN:abc']]);
   });
 
   it('refuses a key whose secret was altered', async () => {
-    const file = await ApiKeyFile.open(await tempPath('keys.json'));
-    const { key } = await file.create({ system: 'TMS', scopes: ['read'] });
+    const store = await ApiKeyStore.open(db.pool);
+    const { key } = await store.create({ system: 'TMS', scopes: ['read'], actor: 'test' });
     const altered = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
-    expect(file.authenticate(altered)).toBeUndefined();
+    expect(store.authenticate(key)).toBeDefined();
+    expect(store.authenticate(altered)).toBeUndefined();
   });
 
-  it('creates one key per source system and an admin key on first start, and none after', async () => {
-    const file = await ApiKeyFile.open(await tempPath('keys.json'));
-    const created = await bootstrapKeys(file);
+  it('creates one key per source system and an admin key on a database that never had one, and none after', async () => {
+    const fresh = await createTestDatabase();
+    const store = await ApiKeyStore.open(fresh.pool);
+    const created = await bootstrapKeys(store);
     expect(created.map((c) => c.system).sort()).toEqual(['ADMIN', 'CRM', 'ECOMMERCE', 'EDI', 'ERP', 'TMS', 'WMS']);
-    expect(await bootstrapKeys(file)).toEqual([]);
+    for (const c of created) expect(store.authenticate(c.key)?.system).toBe(c.system);
+    await store.revoke(created[0]!.key, 'test');
+    expect(await bootstrapKeys(store)).toEqual([]);
+  });
+
+  it('imports the hashes of an older key file once and renames the file', async () => {
+    const store = await ApiKeyStore.open(db.pool);
+    const file = await tempPath('api-keys.json');
+    const secretSha256 = 'ab'.repeat(32);
+    await writeFile(file, JSON.stringify({ version: 1, keys: [{ id: 'legacy000001', system: 'CRM', scopes: ['read'], secretSha256, createdAt: '2026-01-01T00:00:00.000Z' }] }));
+    expect(await importKeyFile(store, file)).toBe(1);
+    expect(await importKeyFile(store, file)).toBeUndefined();
+    await expect(readFile(`${file}.imported`, 'utf8')).resolves.toContain('legacy000001');
+    expect((await store.list()).find((k) => k.id === 'legacy000001')).toMatchObject({ system: 'CRM', secretSha256 });
+    expect((await store.acts()).find((a) => a.keyId === 'legacy000001')?.act).toBe('imported');
   });
 });
 
 describe('authentication', () => {
   let app: FastifyInstance;
-  let keys: ApiKeyFile;
+  let keys: ApiKeyStore;
   let readKey: string;
   const { logger, lines } = capturingLogger('debug');
 
   beforeAll(async () => {
     const db = await createTestDatabase();
-    keys = await ApiKeyFile.open(await tempPath('keys.json'));
-    readKey = (await keys.create({ system: 'CRM', scopes: ['read'] })).key;
+    keys = await ApiKeyStore.open(db.pool);
+    readKey = (await keys.create({ system: 'CRM', scopes: ['read'], actor: 'test' })).key;
     app = await buildApp({
       logger,
       pool: db.pool,

@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './support/testApp.js';
-import type { ApiKeyFile } from '../../src/http/auth/apiKeyFile.js';
 import { acceptedBody, allocatedBody, placeOrderBody } from './support/payloads.js';
 
-type App = TestApp & { keys: ApiKeyFile };
+type App = TestApp;
 let first: App;
 let second: App;
 

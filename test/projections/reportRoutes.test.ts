@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../src/eventstore/EventStore.js';
-import { ApiKeyFile } from '../../src/http/auth/apiKeyFile.js';
+import { ApiKeyStore } from '../../src/http/auth/ApiKeyStore.js';
 import { buildApp } from '../../src/http/buildApp.js';
 import { createLogger } from '../../src/logger.js';
 import { allProjections } from '../../src/projections/allProjections.js';
 import { reportRoutes } from '../../src/projections/http/reportRoutes.js';
 import { ProjectionRunner } from '../../src/projections/ProjectionRunner.js';
 import { waitUntilCaughtUp } from '../../src/projections/projectionStatus.js';
-import { tempPath } from '../support/tempFile.js';
 import { createTestDatabase } from '../support/testDatabase.js';
 import { appendOrder, storeOn } from './support/projectionHarness.js';
 import { happyOrder, troubledOrder } from './support/scenarios.js';
@@ -29,8 +28,8 @@ describe('report routes', () => {
     runner = new ProjectionRunner({ pool: db.pool, store, projections: allProjections(), logger });
     runner.start();
     await waitUntilCaughtUp(runner);
-    const keys = await ApiKeyFile.open(await tempPath('keys.json'));
-    key = (await keys.create({ system: 'ADMIN', scopes: ['read'] })).key;
+    const keys = await ApiKeyStore.open(db.pool);
+    key = (await keys.create({ system: 'ADMIN', scopes: ['read'], actor: 'test' })).key;
     app = await buildApp({ logger, pool: db.pool, store, keys, plugins: [reportRoutes({ pool: db.pool, runner })] });
   });
   afterAll(async () => {

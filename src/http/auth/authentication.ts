@@ -1,10 +1,10 @@
 import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 import { problem, sendProblem } from '../problem.js';
-import type { ApiKeyFile } from './apiKeyFile.js';
+import type { ApiKeyStore } from './ApiKeyStore.js';
 
 export interface AuthenticationOptions {
-  keys: ApiKeyFile;
+  keys: ApiKeyStore;
 }
 
 /**

@@ -1,0 +1,70 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { problem, sendProblem } from '../problem.js';
+import { actorOf } from './actorOf.js';
+import { apiScopes, keySystems, type StoredKey } from './apiKeyFormat.js';
+import type { ApiKeyStore } from './ApiKeyStore.js';
+
+const tags = ['keys'];
+const keyView = z.object({
+  id: z.string(),
+  system: z.enum(keySystems),
+  scopes: z.array(z.enum(apiScopes)),
+  label: z.string().optional(),
+  createdAt: z.string(),
+  revokedAt: z.string().optional(),
+}).meta({ id: 'ApiKey' });
+const createBody = z.object({
+  system: z.enum(keySystems),
+  scopes: z.array(z.enum(apiScopes)).min(1),
+  label: z.string().max(200).optional(),
+});
+const idParams = z.object({ id: z.string().regex(/^[a-z0-9]{12}$/) });
+
+/**
+ * Managing API keys over HTTP (admin scope), the same acts as
+ * `order-ledger keys …`: each is recorded with the acting key, and every
+ * instance on the database honours it within one key refresh.
+ */
+export function keyRoutes(keys: ApiKeyStore): FastifyPluginAsync {
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+    app.get('/v1/keys', {
+      config: { scope: 'admin' },
+      schema: { tags, summary: 'Every API key, revoked ones included (never a secret)', response: { 200: z.object({ keys: z.array(keyView) }) } },
+    }, async () => ({ keys: (await keys.list()).map(view) }));
+
+    app.post('/v1/keys', {
+      config: { scope: 'admin' },
+      schema: {
+        tags, summary: 'Create a key; its secret is in this response only', body: createBody,
+        response: { 201: keyView.extend({ key: z.string().describe('The key to send as "Authorization: Bearer <key>"; not shown again.') }) },
+      },
+    }, async (request, reply) => {
+      const { key, record } = await keys.create({ ...request.body, actor: actorOf(request) });
+      request.log.info({ createdKeyId: record.id, keySystem: record.system, scopes: record.scopes }, 'API key created');
+      return reply.code(201).send({ ...view(record), key });
+    });
+
+    app.delete('/v1/keys/:id', {
+      config: { scope: 'admin' },
+      schema: { tags, summary: 'Revoke a key; every instance refuses it within one key refresh', params: idParams },
+    }, async (request, reply) => {
+      if (!(await keys.revoke(request.params.id, actorOf(request)))) {
+        return sendProblem(reply, problem(404, 'API_KEY_NOT_FOUND', 'No such active key', { detail: `No active API key has the id ${request.params.id}.` }));
+      }
+      request.log.warn({ revokedKeyId: request.params.id }, 'API key revoked');
+      return reply.code(204).send();
+    });
+  };
+}
+
+function view(record: StoredKey) {
+  return {
+    id: record.id, system: record.system, scopes: [...record.scopes], createdAt: record.createdAt,
+    ...(record.label === undefined ? {} : { label: record.label }),
+    ...(record.revokedAt === undefined ? {} : { revokedAt: record.revokedAt }),
+  };
+}
