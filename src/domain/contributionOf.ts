@@ -1,5 +1,5 @@
 import type { DomainEvent } from './events.js';
-import type { ContributionKind, DocumentContribution } from './orderState.js';
+import type { ContributionKind, DocumentContribution, ShipmentDetail } from './orderState.js';
 
 type Line = { readonly lineNo: number; readonly qty: number; readonly amount?: { readonly amount: number } };
 
@@ -28,6 +28,8 @@ export function contributionOf(
     key: `${shape.kind}|${doc.type}|${doc.id}`,
     contribution: {
       kind: shape.kind, revision: doc.revision, eventId, occurredAt: event.envelope.occurredAt, lines, total: shape.total,
+      ...(shape.shipment ? { shipment: shape.shipment } : {}),
+      ...(shape.invoice ? { invoice: shape.invoice } : {}),
     },
   };
 }
@@ -37,6 +39,8 @@ interface Shape {
   readonly lines: readonly Line[];
   readonly total: number;
   readonly dateOf: (line: Line) => string | null;
+  readonly shipment?: ShipmentDetail;
+  readonly invoice?: DocumentContribution['invoice'];
 }
 
 const noDate = () => null;
@@ -50,7 +54,7 @@ function shapeOf(event: DomainEvent): Shape | null {
     case 'ReleasedToWarehouse': return plain('release', event.data.lines);
     case 'Picked': return plain('pick', event.data.lines);
     case 'Packed': return plain('pack', event.data.lines);
-    case 'ShipmentReversed': return plain('reverse', event.data.lines);
+    case 'ShipmentReversed': return { ...plain('reverse', event.data.lines), shipment: { shipmentId: event.data.shipmentId } };
     case 'ReturnAuthorized': return plain('ra', event.data.lines);
     case 'ReturnReceived': return plain('return', event.data.lines);
     case 'LineBackordered': {
@@ -58,17 +62,24 @@ function shapeOf(event: DomainEvent): Shape | null {
       return { kind: 'backorder', lines: event.data.lines, total: 0, dateOf: (l) => dates.get(l.lineNo) ?? null };
     }
     case 'ShipmentConfirmed': {
-      const at = event.data.shippedAt;
-      return { kind: 'ship', lines: event.data.lines, total: 0, dateOf: () => at };
+      const d = event.data;
+      const shipment: ShipmentDetail = {
+        shipmentId: d.shipmentId, shipFrom: d.shipFrom,
+        ...(d.carrier ? { carrier: d.carrier.scac, ...(d.carrier.service ? { service: d.carrier.service } : {}) } : {}),
+        ...(d.trackingNumbers ? { trackingNumbers: d.trackingNumbers } : {}),
+      };
+      return { kind: 'ship', lines: d.lines, total: 0, dateOf: () => d.shippedAt, shipment };
     }
     case 'DeliveryConfirmed': {
-      const at = event.data.deliveredAt;
-      return { kind: 'deliver', lines: event.data.lines, total: 0, dateOf: () => at };
+      const d = event.data;
+      return { kind: 'deliver', lines: d.lines, total: 0, dateOf: () => d.deliveredAt, ...(d.shipmentId ? { shipment: { shipmentId: d.shipmentId } } : {}) };
     }
     case 'InvoicePosted':
-      return { kind: 'invoice', lines: event.data.lines, total: event.data.total.amount, dateOf: noDate };
-    case 'InvoiceCancelled':
-      return { kind: 'invoiceCancel', lines: event.data.lines, total: event.data.total.amount, dateOf: noDate };
+    case 'InvoiceCancelled': {
+      const d = event.data;
+      const kind = event.type === 'InvoicePosted' ? 'invoice' : 'invoiceCancel';
+      return { kind, lines: d.lines, total: d.total.amount, dateOf: noDate, invoice: { invoiceNumber: d.invoiceNumber, invoiceDate: d.invoiceDate } };
+    }
     case 'CreditMemoIssued':
       return { kind: 'credit', lines: event.data.lines ?? [], total: event.data.total.amount, dateOf: noDate };
     default:

@@ -16,8 +16,9 @@ const zeroSums = (): Sums => ({
   deliver: 0, invoice: 0, invoiceCancel: 0, ra: 0, return: 0, credit: 0,
 });
 
-/** Rounds away float noise so sums do not depend on the order they were added in. */
-const tidy = (x: number): number => Math.round(x * 1e6) / 1e6;
+/** Quantities rounded to 6 decimals: float noise never depends on the order they were added in. */
+export const tidyQuantity = (x: number): number => Math.round(x * 1e6) / 1e6;
+const tidy = tidyQuantity;
 const pos = (x: number): number => Math.max(0, tidy(x));
 
 /**

@@ -5,12 +5,8 @@ import type { DomainEvent, DomainEventOf } from './events.js';
 import type { Breach } from './exceptionCodes.js';
 import { eventIdFor } from './idempotency.js';
 import type { OrderState } from './orderState.js';
+import { openValue, roundMoney } from './orderValue.js';
 import { ledgerSourceSystem } from './sourceSystems.js';
-
-/** Σ open × unit net price over the order's lines, in the order currency. */
-export function openValue(state: OrderState): number {
-  return Object.values(state.lines).reduce((sum, l) => sum + l.buckets.open * (l.unitNetPrice ?? 0), 0);
-}
 
 /**
  * One ExceptionRaised per breach. Priority is the open value at risk: the
@@ -27,7 +23,7 @@ export function exceptionEvents(fact: DomainEvent, factEventId: string, breaches
       data: {
         exceptionId: eventIdFor(envelope.idempotencyKey),
         code: b.code,
-        priority: Math.round((open + b.excessValue) * 100) / 100,
+        priority: roundMoney(open + b.excessValue),
         ...(after.header ? { currency: after.header.currency } : {}),
         message: b.message,
         eventId: factEventId,

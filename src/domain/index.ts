@@ -9,7 +9,7 @@ export * from './errors.js';
 export * from './events.js';
 export * from './evolve.js';
 export * from './exceptionCodes.js';
-export { openValue } from './exceptionEvents.js';
+export * from './crmView.js';
 export * from './foldOrder.js';
 export * from './idempotency.js';
 export * from './lineStatus.js';
@@ -17,6 +17,7 @@ export { cancelReasons, holdTypes, salesChannels, type HoldType } from './orderE
 export { creditReasons, returnReasons } from './billingEvents.js';
 export * from './orderState.js';
 export * from './orderStatus.js';
+export * from './orderValue.js';
 export * from './ownershipPolicy.js';
 export * from './parseEventData.js';
 export * from './sourceSystems.js';

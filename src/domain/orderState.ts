@@ -84,6 +84,18 @@ export interface DocumentContribution {
   readonly lines: Readonly<Record<string, { readonly qty: number; readonly amount: number; readonly date: string | null }>>;
   /** Document total (invoice and credit memo totals), 0 otherwise. */
   readonly total: number;
+  /** For shipments, reversals and deliveries: the shipment they concern (and, for a shipment, how it left). */
+  readonly shipment?: ShipmentDetail;
+  /** For invoices and their cancellations: which invoice, and its date. */
+  readonly invoice?: { readonly invoiceNumber: string; readonly invoiceDate: string };
+}
+
+export interface ShipmentDetail {
+  readonly shipmentId: string;
+  readonly shipFrom?: string;
+  readonly carrier?: string;
+  readonly service?: string;
+  readonly trackingNumbers?: readonly string[];
 }
 
 export interface Hold {

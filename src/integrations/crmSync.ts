@@ -1,6 +1,6 @@
 import { foldOrder } from '../domain/foldOrder.js';
 import type { EventStore, RecordedEvent } from '../eventstore/EventStore.js';
-import { crmOrderView, type CrmOrderView } from './crmOrderView.js';
+import { crmView, type CrmView } from '../domain/crmView.js';
 import { orderEventsOf } from './orderEventsOf.js';
 import type { BodyBuilder } from './runIntegrator.js';
 import { toCloudEvent, type CloudEvent } from './toCloudEvent.js';
@@ -8,15 +8,16 @@ import { toCloudEvent, type CloudEvent } from './toCloudEvent.js';
 export const crmOrderStatusType = 'com.orderledger.crm.OrderStatus';
 
 /**
- * The CRM order-status payload for one ledger event: the order's view as of
+ * The CRM order-status payload for one ledger event: the order's CRM view
+ * (`crmView`, the same figures as `reporting.crm_orders`) as of
  * that event (its stream folded up to the event's revision), wrapped in a
  * CloudEvent with the event's id, position and correlation. Folding up to
  * the event, not to the head, makes a redelivery or a replay send the same
  * body again, and keeps the views a CRM receives in log order.
  */
-export async function crmSyncEvent(store: EventStore, event: RecordedEvent): Promise<CloudEvent<CrmOrderView & { trigger: { type: string; position: string } }>> {
+export async function crmSyncEvent(store: EventStore, event: RecordedEvent): Promise<CloudEvent<CrmView & { trigger: { type: string; position: string } }>> {
   const { events } = await orderEventsOf(store.readStream(event.streamId), event.revision);
-  const view = crmOrderView(foldOrder(events), events);
+  const view = crmView(foldOrder(events));
   return {
     ...toCloudEvent(event),
     type: crmOrderStatusType,

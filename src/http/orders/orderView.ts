@@ -1,37 +1,12 @@
-import { displayStatus, orderStatus, statusOfLine, activeHolds } from '../../domain/orderStatus.js';
+import { crmView } from '../../domain/crmView.js';
 import type { OrderState } from '../../domain/orderState.js';
-import { openValue } from '../../domain/exceptionEvents.js';
 
-/** The order as the API shows it: header, derived statuses, lines, holds and open exceptions. */
+/**
+ * The order as the API shows it: the CRM view (the same figures as
+ * `reporting.crm_orders` and the CRM webhook) with its header and revision.
+ */
 export function orderView(orderKey: string, state: OrderState, revision: bigint) {
-  return {
-    orderKey,
-    revision: Number(revision),
-    status: orderStatus(state),
-    displayStatus: displayStatus(state),
-    erpOrderNumber: state.decision?.erpOrderNumber ?? null,
-    header: state.header,
-    openValue: Math.round(openValue(state) * 100) / 100,
-    milestones: state.milestones,
-    lines: Object.values(state.lines)
-      .sort((a, b) => a.lineNo - b.lineNo)
-      .map((line) => ({
-        lineNo: line.lineNo,
-        sku: line.sku ?? line.reportedAs?.sku ?? null,
-        uom: line.uom ?? line.reportedAs?.uom ?? null,
-        status: statusOfLine(line),
-        quantities: line.buckets,
-        unitNetPrice: line.unitNetPrice,
-        requestedDate: line.requestedDate,
-        promisedShipDate: line.promisedShipDate,
-        shipFrom: line.shipFrom,
-        backorderEta: line.backorderEta,
-        firstShipment: line.firstShipment,
-        deliveredAt: line.deliveredAt,
-      })),
-    holds: activeHolds(state),
-    openExceptions: Object.values(state.exceptions).filter((e) => e.resolvedAt === null),
-  };
+  return { ...crmView(state), orderKey, revision: Number(revision), header: state.header };
 }
 
 export type OrderViewBody = ReturnType<typeof orderView>;

@@ -40,7 +40,7 @@ export function createOrdersProjection(settings: OrdersProjectionSettings = {}):
   const models = orderRowModels(settings);
   return {
     name: 'orders',
-    version: 1,
+    version: 2,
     handles: orderEventTypes.filter((type) => !ignored.has(type)),
     tables: ['order_state', ...models.map((m) => m.table)],
     apply: (client, events, tables) => applyOrders(client, events, tables, models),

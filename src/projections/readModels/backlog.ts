@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { LineState, OrderState } from '../../domain/orderState.js';
 import { blockingHoldsOn, orderStatus, terminalOrderStatuses } from '../../domain/orderStatus.js';
-import { linesOf, valueOf } from '../orders/orderFacts.js';
+import { lineOpenValue } from '../../domain/orderValue.js';
+import { linesOf } from '../orders/orderFacts.js';
 import { columnsOf, type OrderRowModel, type OrderView } from '../orders/OrderView.js';
 
 export const backlogStages = ['ON_HOLD', 'OPEN', 'BACKORDERED', 'ALLOCATED', 'RELEASED'] as const;
@@ -24,7 +25,7 @@ export const backlog: OrderRowModel = {
     return linesOf(state).filter((line) => line.buckets.open > 0).map((line) => ({
       order_key: orderKey, line_no: line.lineNo, sold_to: state.header?.soldTo ?? null, channel: state.header?.channel ?? null,
       warehouse: line.shipFrom, sku: line.sku, stage: backlogStage(state, line), open_qty: line.buckets.open,
-      open_value: valueOf(line.buckets.open, line), currency: state.header?.currency ?? null,
+      open_value: lineOpenValue(state, line), currency: state.header?.currency ?? null,
       accepted_at: state.milestones.acceptedAt, received_at: state.milestones.receivedAt,
       promised_ship_date: line.promisedShipDate,
     }));

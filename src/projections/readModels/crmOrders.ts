@@ -1,10 +1,8 @@
 import type pg from 'pg';
-import { activeHolds, displayStatus, orderStatus } from '../../domain/orderStatus.js';
-import type { OrderState } from '../../domain/orderState.js';
-import { documentIdOf, linesOf, maxDate, minDate, tidy, valueOf } from '../orders/orderFacts.js';
+import { crmView } from '../../domain/crmView.js';
 import { columnsOf, type OrderRowModel, type OrderView } from '../orders/OrderView.js';
 
-/** `reporting.crm_orders`: the CRM order view of docs/domain.md §5, one row per order. */
+/** `reporting.crm_orders`: the CRM view (docs/domain.md §5), one row per order, straight from `crmView`. */
 export const crmOrders: OrderRowModel = {
   table: 'crm_orders',
   columns: columnsOf([
@@ -23,64 +21,23 @@ export const crmOrders: OrderRowModel = {
 };
 
 function crmOrderRow({ orderKey, state, lastRecordedAt }: OrderView): Record<string, unknown> {
-  const lines = linesOf(state);
-  const open = lines.filter((l) => l.buckets.open > 0);
-  const openReturnQty = tidy(lines.reduce((sum, l) => sum + Math.max(0, l.buckets.returnAuthorized - l.buckets.returned), 0));
-  const milestone = lastMilestone(state);
-  const h = state.header;
+  const v = crmView(state);
+  const m = v.milestones;
   return {
-    order_key: orderKey, sold_to: h?.soldTo ?? null, ship_to: h?.shipTo ?? null, channel: h?.channel ?? null,
-    channel_order_id: h?.channelOrderId ?? null, customer_po: h?.customerPO ?? null,
-    erp_order_number: state.decision?.erpOrderNumber ?? null, currency: h?.currency ?? null,
-    status: orderStatus(state), display_status: displayStatus(state),
-    active_holds: activeHolds(state).map((hold) => ({ id: hold.id, type: hold.type, blocking: hold.blocking, since: hold.appliedAt })),
-    requested_ship_date: h?.requestedShipDate ?? null,
-    promised_ship_date: minDate(open.map((l) => l.promisedShipDate)),
-    expected_ship_date: maxDate(open.map((l) => (l.buckets.backordered > 0 ? l.backorderEta : null) ?? l.promisedShipDate)),
-    last_milestone: milestone?.[0] ?? null, last_milestone_at: milestone?.[1] ?? null,
-    ordered_value: tidy(lines.reduce((sum, l) => sum + valueOf(l.buckets.net, l), 0)),
-    open_value: tidy(lines.reduce((sum, l) => sum + valueOf(l.buckets.open, l), 0)),
-    line_count: lines.length,
-    backordered_lines: lines.filter((l) => l.buckets.backordered > 0)
-      .map((l) => ({ lineNo: l.lineNo, sku: l.sku, qty: l.buckets.backordered, eta: l.backorderEta })),
-    ...documentSummaries(state),
-    tracking: Object.keys(state.carrier).sort().map((trackingNumber) => {
-      const t = state.carrier[trackingNumber]!;
-      return { trackingNumber, statusCode: t.lastStatusCode, eta: t.eta, delivered: t.delivered };
-    }),
-    invoiced_total: state.totals.invoiced, credited_total: state.totals.credited,
-    open_return_qty: openReturnQty,
-    open_ra_since: openReturnQty > 0 ? minDate(Object.values(state.documents).filter((d) => d.kind === 'ra').map((d) => d.occurredAt)) : null,
-    open_exceptions: Object.values(state.exceptions).filter((e) => e.raisedAt !== null && e.resolvedAt === null).length,
-    received_at: state.milestones.receivedAt, accepted_at: state.milestones.acceptedAt,
-    first_shipped_at: state.milestones.firstShippedAt, delivered_at: state.milestones.deliveredAt,
-    closed_at: state.milestones.closedAt, last_event_at: lastRecordedAt.toISOString(),
+    order_key: orderKey, sold_to: v.soldTo, ship_to: v.shipTo, channel: v.channel, channel_order_id: v.channelOrderId,
+    customer_po: v.customerPO, erp_order_number: v.erpOrderNumber, currency: v.currency, status: v.status,
+    display_status: v.displayStatus, active_holds: v.holds, requested_ship_date: v.dates.requested,
+    promised_ship_date: v.dates.promised, expected_ship_date: v.dates.expected,
+    last_milestone: v.lastMilestone?.type ?? null, last_milestone_at: v.lastMilestone?.at ?? null,
+    ordered_value: v.orderedValue, open_value: v.openValue, line_count: v.lines.length,
+    backordered_lines: v.lines.filter((l) => l.quantities.backordered > 0)
+      .map((l) => ({ lineNo: l.lineNo, sku: l.sku, qty: l.quantities.backordered, eta: l.backorderEta })),
+    shipments: v.shipments, tracking: v.tracking, invoices: v.invoices,
+    invoiced_total: v.invoicedTotal, credited_total: v.creditedTotal, open_return_qty: v.openReturnQty,
+    open_ra_since: v.openRaSince, open_exceptions: v.openExceptions.length,
+    received_at: m.receivedAt, accepted_at: m.acceptedAt, first_shipped_at: m.firstShippedAt,
+    delivered_at: m.deliveredAt, closed_at: m.closedAt, last_event_at: lastRecordedAt.toISOString(),
   };
-}
-
-/** The furthest milestone the order reached, and when. */
-function lastMilestone(state: OrderState): [string, string] | null {
-  const m = state.milestones;
-  const ladder: [string, string | null][] = [
-    ['CLOSED', m.closedAt], ['DELIVERED', m.deliveredAt], ['SHIPPED', m.firstShippedAt],
-    ['REJECTED', m.rejectedAt], ['ACCEPTED', m.acceptedAt], ['RECEIVED', m.receivedAt],
-  ];
-  const found = ladder.find(([, at]) => at !== null);
-  return found ? [found[0], found[1]!] : null;
-}
-
-function documentSummaries(state: OrderState): { shipments: unknown[]; invoices: unknown[] } {
-  const keys = Object.keys(state.documents).sort();
-  const cancelled = new Set(keys.filter((k) => k.startsWith('invoiceCancel|')).map((k) => k.slice('invoiceCancel|'.length)));
-  const shipments = keys.filter((k) => k.startsWith('ship|')).map((key) => {
-    const doc = state.documents[key]!;
-    const entries = Object.values(doc.lines);
-    return { shipmentId: documentIdOf(key).docId, shippedAt: entries[0]?.date ?? null, qty: tidy(entries.reduce((s, e) => s + e.qty, 0)) };
-  });
-  const invoices = keys.filter((k) => k.startsWith('invoice|')).map((key) => ({
-    invoiceNumber: documentIdOf(key).docId, total: state.documents[key]!.total, cancelled: cancelled.has(key.slice('invoice|'.length)),
-  }));
-  return { shipments, invoices };
 }
 
 /** The account's orders for the CRM, newest first. */

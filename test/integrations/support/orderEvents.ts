@@ -63,6 +63,10 @@ export function shipmentConfirmed(orderKey: string, shipmentId: string, lines: {
   }, { kind: 'WMS', instance: 'wms-1' });
 }
 
+export function carrierStatusUpdated(orderKey: string, trackingNumber: string, statusCode: string, eta?: string): EventToAppend {
+  return ledgerEvent(orderKey, 'CarrierStatusUpdated', { trackingNumber, statusCode, ...(eta ? { eta } : {}) }, { kind: 'TMS', instance: 'tms-1' });
+}
+
 export function holdApplied(orderKey: string): EventToAppend {
   return ledgerEvent(orderKey, 'HoldApplied', { holdId: `H-${orderKey}`, holdType: 'CREDIT', blocking: true, reason: 'over limit' });
 }
