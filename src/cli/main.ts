@@ -10,6 +10,9 @@ import { registerDemo } from './demoCommand.js';
 import { registerIntegrators } from './integratorsCommand.js';
 import { registerVerify } from './verifyCommand.js';
 import { registerRebuild } from './rebuildCommand.js';
+import { keepExitCode } from './keepExitCode.js';
+
+keepExitCode();
 
 const program = new Command('order-ledger')
   .description('An event-sourced order ledger: one trustworthy history of every order.')
