@@ -39,27 +39,47 @@ export async function deliverWebhook(request: WebhookRequest, fetchImpl: Fetch =
     'ledger-integrator': request.integrator,
     'user-agent': 'order-ledger-webhooks/1',
   };
-  try {
-    const response = await fetchImpl(request.url, {
-      method: 'POST',
-      headers,
-      body: request.body,
-      redirect: 'manual',
-      signal: AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs)]),
-    });
+  // A timer of our own, cleared when the delivery ends: AbortSignal.timeout()
+  // combined through AbortSignal.any() can be garbage-collected before it
+  // fires on Node 20, and a receiver that never answers would then stall
+  // the integrator. The race also ends a fetch that ignores its signal.
+  const attempt = new AbortController();
+  const stop = () => attempt.abort();
+  request.signal.addEventListener('abort', stop, { once: true });
+  if (request.signal.aborted) attempt.abort();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timed out'>((resolve) => {
+    timer = setTimeout(() => {
+      resolve('timed out');
+      attempt.abort();
+    }, request.timeoutMs);
+  });
+  const exchange = (async () => {
+    const response = await fetchImpl(request.url, { method: 'POST', headers, body: request.body, redirect: 'manual', signal: attempt.signal });
     // Drain the body so the keep-alive connection is reused; its content is not ours to keep.
     const text = await response.text().catch(() => '');
-    if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
-    const kind = unavailableStatuses.has(response.status) ? 'unreachable' : 'refused';
-    return { ok: false, kind, status: response.status, error: `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}` };
+    return { status: response.status, text };
+  })();
+  try {
+    const answered = await Promise.race([exchange, timedOut]);
+    if (request.signal.aborted) return { ok: false, kind: 'aborted', error: 'delivery aborted' };
+    if (answered === 'timed out') return { ok: false, kind: 'unreachable', error: `timed out after ${request.timeoutMs} ms` };
+    const { status, text } = answered;
+    if (status >= 200 && status < 300) return { ok: true, status };
+    const kind = unavailableStatuses.has(status) ? 'unreachable' : 'refused';
+    return { ok: false, kind, status, error: `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}` };
   } catch (error) {
     if (request.signal.aborted) return { ok: false, kind: 'aborted', error: 'delivery aborted' };
     return { ok: false, kind: 'unreachable', error: describe(error) };
+  } finally {
+    clearTimeout(timer);
+    request.signal.removeEventListener('abort', stop);
+    // Whatever the exchange does after a timeout or an abort, it is no longer awaited.
+    exchange.catch(() => undefined);
   }
 }
 
 function describe(error: unknown): string {
   const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError') return 'timed out';
   return e.cause?.code ?? e.cause?.message ?? e.message ?? String(error);
 }

@@ -8,8 +8,8 @@ export interface ReceivedRequest {
   readonly position: string;
 }
 
-/** A status to answer, or 'hang' (never answer) or 'drop' (close the socket without an answer). */
-export type Answer = number | 'hang' | 'drop';
+/** A status to answer, one to answer late, or 'hang' (never answer) or 'drop' (close the socket without an answer). */
+export type Answer = number | { readonly status: number; readonly afterMs: number } | 'hang' | 'drop';
 
 /** A real HTTP receiver on 127.0.0.1 that records every request and answers as told. */
 export interface WebhookReceiver {
@@ -46,6 +46,14 @@ export async function startWebhookReceiver(path = '/hooks', port = 0): Promise<W
       };
       receiver.received.push(request);
       const answer = receiver.answer(request);
+      if (typeof answer === 'object') {
+        hanging.add(res);
+        setTimeout(() => {
+          hanging.delete(res);
+          if (!res.destroyed) res.writeHead(answer.status).end();
+        }, answer.afterMs);
+        return;
+      }
       if (answer === 'hang') {
         hanging.add(res);
         return;
