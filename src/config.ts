@@ -18,6 +18,9 @@ export const configSchema = z.object({
   DATABASE_URL: optionalText.pipe(
     z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
   ),
+  LEDGER_MIGRATION_URL: optionalText.pipe(
+    z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+  ),
   LEDGER_DATA_DIR: z.string().trim().min(1).default('./.ledger'),
   EVENTSTORE_CONNECTION_STRING: optionalText.pipe(
     z.string().regex(/^(esdb|kurrentdb|kurrent|esdb\+discover|kurrentdb\+discover):\/\//, 'must be an esdb:// or kurrentdb:// connection string').optional(),
@@ -38,6 +41,8 @@ export interface Config {
   host: string;
   port: number;
   databaseUrl: string | undefined;
+  /** The owner's URL: migrations run as it, and it sets up the service's role (docs/roles.md). */
+  migrationUrl: string | undefined;
   dataDir: string;
   eventStoreConnectionString: string | undefined;
   logLevel: (typeof logLevels)[number];
@@ -78,11 +83,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  if (e.LEDGER_MIGRATION_URL && !e.DATABASE_URL) {
+    throw new ConfigError([{ variable: 'LEDGER_MIGRATION_URL', reason: 'needs DATABASE_URL (the service\'s own login); the embedded server sets up both roles itself' }]);
+  }
   const dataDir = path.resolve(e.LEDGER_DATA_DIR);
   return {
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
+    migrationUrl: e.LEDGER_MIGRATION_URL,
     dataDir,
     eventStoreConnectionString: e.EVENTSTORE_CONNECTION_STRING,
     logLevel: e.LOG_LEVEL,

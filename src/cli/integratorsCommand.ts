@@ -69,7 +69,7 @@ export function registerIntegrators(program: Command): void {
 
 async function withDatabase(run: (db: Database) => Promise<void>): Promise<void> {
   const config = exitWith(() => loadConfig());
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, migrationUrl: config.migrationUrl, dataDir: config.dataDir, poolSize: 4 });
   try {
     await run(db);
   } finally {

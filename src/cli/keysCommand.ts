@@ -56,7 +56,7 @@ export function registerKeys(program: Command): void {
 
 async function withKeys(work: (store: ApiKeyStore) => Promise<void>): Promise<void> {
   const config = exitWith(() => loadConfig());
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, migrationUrl: config.migrationUrl, dataDir: config.dataDir });
   try {
     await work(await ApiKeyStore.open(database.pool));
   } finally {

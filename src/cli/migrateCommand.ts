@@ -9,7 +9,7 @@ export function registerMigrate(program: Command): void {
     .description('apply pending migrations and exit')
     .action(async () => {
       const config = exitWith(() => loadConfig());
-      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log: (m) => console.log(m) });
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, migrationUrl: config.migrationUrl, dataDir: config.dataDir, log: (m) => console.log(m) });
       console.log('database is up to date');
       await database.close();
     });

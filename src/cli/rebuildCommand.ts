@@ -26,7 +26,7 @@ export function registerRebuild(program: Command): void {
         console.error(`unknown projection(s): ${unknown.join(', ')}; known: ${projections.map((p) => p.name).join(', ')}`);
         process.exit(2);
       }
-      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, migrationUrl: config.migrationUrl, dataDir: config.dataDir });
       const store = createPostgresEventStore({ pool: database.pool });
       try {
         for (const projection of projections.filter((p) => names.length === 0 || names.includes(p.name))) {

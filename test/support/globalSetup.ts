@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -5,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, quoteIdent, type EmbeddedServer } from '../../src/postgres/embeddedPostgres.js';
 import { migrate } from '../../src/postgres/migrate.js';
 import { adminQuery } from '../../src/postgres/adminQuery.js';
+import { ensureServiceRole, type ServiceLogin } from '../../src/postgres/serviceRole.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,6 +14,8 @@ declare module 'vitest' {
     pgAdminUrl: string;
     /** A migrated database each test file clones into one of its own. */
     pgTemplateDatabase: string;
+    /** The login tests connect with wherever they exercise the service: a member of ledger_writer. */
+    pgServiceLogin: ServiceLogin;
   }
 }
 
@@ -19,6 +23,7 @@ let server: EmbeddedServer | undefined;
 let dataRoot: string | undefined;
 let adminUrl = '';
 let template = '';
+let serviceLogin: ServiceLogin | undefined;
 
 /**
  * One PostgreSQL per test run: the embedded one (under the system temp folder,
@@ -41,13 +46,18 @@ export async function setup(project: TestProject): Promise<void> {
   const templateUrl = new URL(adminUrl);
   templateUrl.pathname = `/${template}`;
   await migrate(templateUrl.toString());
+  // One login per run, so that runs sharing a DATABASE_URL server do not change each other's password.
+  serviceLogin = server?.serviceLogin ?? { user: `ledger_test_service_${process.pid}`, password: randomBytes(18).toString('base64url') };
+  await ensureServiceRole(templateUrl.toString(), serviceLogin);
   project.provide('pgAdminUrl', adminUrl);
   project.provide('pgTemplateDatabase', template);
+  project.provide('pgServiceLogin', serviceLogin);
 }
 
 export async function teardown(): Promise<void> {
   try {
     if (template) await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(template)} WITH (FORCE)`);
+    if (serviceLogin && !server) await adminQuery(adminUrl, `DROP ROLE IF EXISTS ${quoteIdent(serviceLogin.user)}`).catch(() => undefined);
   } finally {
     await server?.stop();
     if (dataRoot) await rm(dataRoot, { recursive: true, force: true });
