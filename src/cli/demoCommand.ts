@@ -31,7 +31,7 @@ export function registerDemo(program: Command): void {
           '',
           'Where to look next (the service stops when the demo ends; `npm start` runs one that stays up):',
           `  API docs            ${run.url}/docs  (OpenAPI: /openapi.json)`,
-          '  Reports             GET /v1/reports/backlog, /v1/reports/fill-rate, /v1/reports/kpis, /v1/exceptions, /v1/projections',
+          '  Reports             GET /v1/reports/summary, /v1/reports/backlog, /v1/reports/fill-rate, /v1/reports/kpis, /v1/reports/sla-breaches, /v1/exceptions, /v1/projections',
           '  One order           GET /v1/orders/{orderKey | erp:<ERP number> | po:<soldTo>:<PO>} and …/history',
           '  Report definitions  docs/reporting.md',
           `  Same day again      npm run demo -- --seed ${flags.seed} --orders ${flags.orders}; against a running service: order-ledger simulate --orders ${flags.orders} --keys keys.json`,

@@ -45,15 +45,48 @@ describe('report routes', () => {
   it('answers the backlog by stage and age bucket', async () => {
     const response = await get('/v1/reports/backlog?soldTo=GAMMA');
     expect(response.statusCode).toBe(200);
-    expect(response.json().items).toEqual([
-      expect.objectContaining({ stage: 'BACKORDERED', age_bucket: '>30', lines: 1, open_value: 300, past_due_lines: 1 }),
-      expect.objectContaining({ stage: 'OPEN', age_bucket: '>30', lines: 1, open_value: 30, past_due_lines: 1 }),
-    ]);
+    expect(response.json()).toEqual({
+      items: [
+        expect.objectContaining({ stage: 'BACKORDERED', ageBucket: '>30', currency: 'USD', lines: 1, openValue: 300, pastDueLines: 1 }),
+        expect.objectContaining({ stage: 'OPEN', ageBucket: '>30', currency: 'USD', lines: 1, openValue: 30, pastDueLines: 1 }),
+      ],
+      nextCursor: null,
+    });
+  });
+
+  it('pages a list by cursor, never repeating or skipping a row', async () => {
+    const all = (await get('/v1/reports/backlog')).json().items;
+    const first = await get('/v1/reports/backlog?limit=1');
+    expect(first.json().items).toEqual([all[0]]);
+    const cursor = first.json().nextCursor as string;
+    expect(first.headers['next-cursor']).toBe(cursor);
+    const second = await get(`/v1/reports/backlog?limit=1&cursor=${cursor}`);
+    expect(second.json()).toEqual({ items: [all[1]], nextCursor: null });
+  });
+
+  it('refuses a cursor it did not issue', async () => {
+    const response = await get(`/v1/reports/backlog?cursor=${Buffer.from('["x"]').toString('base64url')}`);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().code).toBe('INVALID_CURSOR');
+    const wrongType = await get(`/v1/exceptions?cursor=${Buffer.from('["x","y","z","w"]').toString('base64url')}`);
+    expect(wrongType.json().code).toBe('INVALID_CURSOR');
+  });
+
+  it('answers every report as CSV when asked with Accept: text/csv', async () => {
+    for (const url of ['/v1/reports/backlog', '/v1/reports/fill-rate?from=2025-03-01&to=2025-03-31', '/v1/reports/kpis?from=2025-03-01&to=2025-03-31',
+      '/v1/crm/accounts/GAMMA/orders', '/v1/exceptions', '/v1/reports/sla-breaches', '/v1/projections', '/v1/reports/summary?from=2025-03-01&to=2025-03-31']) {
+      const response = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}`, accept: 'text/csv' } });
+      expect(response.statusCode, url).toBe(200);
+      expect(response.headers['content-type'], url).toMatch(/^text\/csv/);
+      expect(response.body.split('\r\n')[0], url).toMatch(/^[a-zA-Z0-9]+(,[a-zA-Z0-9.]+)+$/);
+    }
+    const backlog = await app.inject({ method: 'GET', url: '/v1/reports/backlog', headers: { authorization: `Bearer ${key}`, accept: 'text/csv' } });
+    expect(backlog.body.split('\r\n')[0]).toBe('stage,ageBucket,currency,lines,openQty,openValue,pastDueLines,pastDueValue');
   });
 
   it('answers fill rate for a date range and refuses a reversed one', async () => {
     const response = await get('/v1/reports/fill-rate?from=2025-03-01&to=2025-03-31&warehouse=WH1');
-    expect(response.json().items).toEqual([expect.objectContaining({ day: '2025-03-04', lines: 2, line_fill_rate: 1, order_fill_rate: 1 })]);
+    expect(response.json().items).toEqual([expect.objectContaining({ day: '2025-03-04', lines: 2, lineFillRate: 1, orderFillRate: 1 })]);
     const reversed = await get('/v1/reports/fill-rate?from=2025-03-31&to=2025-03-01');
     expect(reversed.statusCode).toBe(400);
     expect(reversed.json().code).toBe('INVALID_DATE_RANGE');
@@ -61,19 +94,22 @@ describe('report routes', () => {
 
   it('answers KPIs by day', async () => {
     const response = await get('/v1/reports/kpis?from=2025-03-03&to=2025-03-03');
-    expect(response.json().items).toEqual([expect.objectContaining({ day: '2025-03-03', orders: 2, acceptance_latency_p50_seconds: 4500, cycle_time_p50_seconds: 172800 })]);
+    expect(response.json().items).toEqual([expect.objectContaining({ day: '2025-03-03', orders: 2, acceptanceLatencyP50Seconds: 4500, cycleTimeP50Seconds: 172800 })]);
   });
 
   it('shows an account\'s orders with their lines for the CRM', async () => {
     const response = await get('/v1/crm/accounts/GAMMA/orders');
-    const items = response.json().items as { order_key: string; display_status: string; lines: unknown[] }[];
-    expect(items.map((o) => [o.order_key, o.display_status, o.lines.length])).toEqual([['R-1', 'INVOICED', 2], ['R-2', 'PARTIALLY_SHIPPED', 2]]);
+    const items = response.json().items as { orderKey: string; displayStatus: string; openValue: unknown; stalenessSeconds: unknown; lines: unknown[] }[];
+    expect(items.map((o) => [o.orderKey, o.displayStatus, o.lines.length])).toEqual([['R-1', 'INVOICED', 2], ['R-2', 'PARTIALLY_SHIPPED', 2]]);
+    expect(typeof items[1]!.openValue).toBe('number');
+    expect(typeof items[1]!.stalenessSeconds).toBe('number');
   });
 
   it('lists open exceptions and the SLA breaches by value at risk', async () => {
     const response = await get('/v1/exceptions');
     expect(response.statusCode).toBe(200);
-    expect(response.json().slaBreaches[0]).toMatchObject({ rule: 'PAST_PROMISED_SHIP_DATE', order_key: 'R-2', value_at_risk: 300 });
+    const breaches = await get('/v1/reports/sla-breaches');
+    expect(breaches.json().items[0]).toMatchObject({ rule: 'PAST_PROMISED_SHIP_DATE', orderKey: 'R-2', valueAtRisk: 300, currency: 'USD' });
   });
 
   it('reports each projection with its checkpoint and lag', async () => {

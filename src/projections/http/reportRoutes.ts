@@ -2,14 +2,18 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { z } from 'zod';
-import { problem, sendProblem } from '../../http/problem.js';
+import { sendProblem } from '../../http/problem.js';
 import type { ProjectionRunner } from '../ProjectionRunner.js';
 import { projectionStatuses } from '../projectionStatus.js';
-import { backlogSummary } from '../readModels/backlog.js';
+import { backlogCells } from '../readModels/backlog.js';
 import { ordersOfAccount } from '../readModels/crmOrders.js';
 import { exceptionQueue, slaBreaches } from '../readModels/exceptions.js';
 import { fillRateDaily } from '../readModels/fillRateLines.js';
 import { kpiDaily } from '../readModels/orderKpis.js';
+import { keysetPage, pageInMemory, type ListQuery } from '../reports/keysetPage.js';
+import { sendPage } from '../reports/reportReply.js';
+import { badRange, daysOf } from './reportPeriod.js';
+import { summaryRoute } from './summaryRoute.js';
 
 export interface ReportRoutesDeps {
   readonly pool: pg.Pool;
@@ -17,77 +21,98 @@ export interface ReportRoutesDeps {
 }
 
 const isoDay = z.iso.date();
-const rows = z.object({ items: z.array(z.record(z.string(), z.unknown())) });
+const page = {
+  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Rows per page.'),
+  cursor: z.string().min(1).max(2000).optional().describe('The `nextCursor` of the previous page.'),
+};
+const list = (item: z.ZodType = z.record(z.string(), z.unknown())) => z.object({
+  items: z.array(item),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last one. Also in the Next-Cursor header.'),
+});
 const segment = { soldTo: z.string().min(1).optional(), warehouse: z.string().min(1).optional(), channel: z.string().min(1).optional() };
-const range = z.object({ from: isoDay.optional(), to: isoDay.optional(), ...segment });
+const range = z.object({ from: isoDay.optional(), to: isoDay.optional(), ...segment, ...page });
 const read = { scope: 'read' as const };
+const csvNote = 'camelCase JSON, or CSV with Accept: text/csv. Money is a number in the row\'s currency; durations are seconds.';
 
 /**
  * The read side over HTTP (`read` scope): reports, the CRM account view,
  * the exception queue and projection status. Every answer comes from the
- * `reporting` tables, never from the log.
+ * `reporting` tables, never from the log; every list pages by cursor.
  */
 export function reportRoutes(deps: ReportRoutesDeps): FastifyPluginAsync {
   return async (plain) => {
     const app = plain.withTypeProvider<ZodTypeProvider>();
     const { pool, runner } = deps;
+    const pageOf = (query: ListQuery, q: { limit: number; cursor?: string | undefined }) => () => keysetPage(pool, query, q);
+
+    await app.register(summaryRoute(deps));
 
     app.get('/v1/reports/backlog', {
       config: read,
-      schema: { tags: ['reports'], summary: 'Open lines by stage and age bucket, with value and past due (docs/domain.md §4)', querystring: z.object(segment), response: { 200: rows } },
-    }, async (request) => ({ items: await backlogSummary(pool, request.query) }));
+      schema: {
+        tags: ['reports'], summary: 'Open lines by stage, age bucket and currency, with value and past due (docs/domain.md §4)', description: csvNote,
+        querystring: z.object({ ...segment, ...page }),
+        response: { 200: list(z.object({ stage: z.string(), ageBucket: z.string(), currency: z.string().nullable(), lines: z.number(), openQty: z.number(), openValue: z.number(), pastDueLines: z.number(), pastDueValue: z.number() })) },
+      },
+    }, async (request, reply) => {
+      const cells = backlogCells(request.query);
+      const keys = [{ expr: 'stage', type: 'text' as const }, { expr: 'age_bucket', type: 'text' as const }, { expr: "coalesce(currency, '')", type: 'text' as const }];
+      return sendPage(request, reply, 'backlog', pageOf({ ...cells, keys }, request.query));
+    });
 
     app.get('/v1/reports/fill-rate', {
       config: read,
-      schema: { tags: ['reports'], summary: 'Line, unit and order fill rate and OTIF by day, customer, warehouse and channel', querystring: range, response: { 200: rows } },
+      schema: { tags: ['reports'], summary: 'Line, unit and order fill rate and OTIF by day, customer, warehouse and channel (totals: /v1/reports/summary)', description: csvNote, querystring: range, response: { 200: list() } },
     }, async (request, reply) => {
       const days = daysOf(request.query);
       if (!days) return sendProblem(reply, badRange());
-      return { items: await fillRateDaily(pool, { ...request.query, ...days }) };
+      return sendPage(request, reply, 'fill-rate', pageOf(fillRateDaily({ ...request.query, ...days }), request.query));
     });
 
     app.get('/v1/reports/kpis', {
       config: read,
-      schema: { tags: ['reports'], summary: 'Acceptance latency, order cycle time, duplicate order rate and exception resolution time by day', querystring: range, response: { 200: rows } },
+      schema: { tags: ['reports'], summary: 'Acceptance latency, order cycle time, duplicate order rate and exception resolution time by day', description: csvNote, querystring: range, response: { 200: list() } },
     }, async (request, reply) => {
       const days = daysOf(request.query);
       if (!days) return sendProblem(reply, badRange());
-      return { items: await kpiDaily(pool, days.from, days.to) };
+      return sendPage(request, reply, 'kpis', pageOf(kpiDaily(days.from, days.to), request.query));
     });
 
     app.get('/v1/crm/accounts/:soldTo/orders', {
       config: read,
       schema: {
-        tags: ['crm'], summary: 'The CRM view of an account\'s orders, newest first, with their lines (docs/domain.md §5)',
+        tags: ['crm'], summary: 'The CRM view of an account\'s orders, newest first, with their lines (docs/domain.md §5)', description: csvNote,
         params: z.object({ soldTo: z.string().min(1) }),
-        querystring: z.object({ status: z.string().min(1).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
-        response: { 200: rows },
+        querystring: z.object({ status: z.string().min(1).optional(), ...page }),
+        response: { 200: list() },
       },
-    }, async (request) => ({ items: await ordersOfAccount(pool, request.params.soldTo, request.query) }));
+    }, async (request, reply) => sendPage(request, reply, `orders-${request.params.soldTo}`, async () => {
+      const found = await keysetPage(pool, ordersOfAccount(request.params.soldTo, request.query), request.query);
+      return { items: found.items.map((r) => r.row as Record<string, unknown>), nextCursor: found.nextCursor };
+    }));
 
     app.get('/v1/exceptions', {
       config: read,
       schema: {
-        tags: ['reports'], summary: 'The exception queue by value at risk, and the current SLA breaches (stuck orders)',
-        querystring: z.object({ status: z.enum(['OPEN', 'RESOLVED']).default('OPEN'), code: z.string().min(1).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }),
-        response: { 200: z.object({ items: rows.shape.items, slaBreaches: rows.shape.items }) },
+        tags: ['reports'], summary: 'The exception queue, highest value at risk first', description: csvNote,
+        querystring: z.object({ status: z.enum(['OPEN', 'RESOLVED']).default('OPEN'), code: z.string().min(1).optional(), orderKey: z.string().min(1).optional(), ...page }),
+        response: { 200: list() },
       },
-    }, async (request) => ({ items: await exceptionQueue(pool, request.query), slaBreaches: await slaBreaches(pool, request.query.limit) }));
+    }, async (request, reply) => sendPage(request, reply, 'exceptions', pageOf(exceptionQueue(request.query), request.query)));
+
+    app.get('/v1/reports/sla-breaches', {
+      config: read,
+      schema: {
+        tags: ['reports'], summary: 'Stuck orders breaching an SLA rule now, highest value at risk first (rules: reporting.sla_rules)', description: csvNote,
+        querystring: z.object({ orderKey: z.string().min(1).optional(), rule: z.string().min(1).optional(), ...page }),
+        response: { 200: list() },
+      },
+    }, async (request, reply) => sendPage(request, reply, 'sla-breaches', pageOf(slaBreaches(request.query), request.query)));
 
     app.get('/v1/projections', {
       config: read,
-      schema: { tags: ['reports'], summary: 'Each projection: status, checkpoint, lag in events and seconds, failure if any', response: { 200: rows } },
-    }, async () => ({ items: (await projectionStatuses(runner)).map((s) => ({ ...s })) }));
+      schema: { tags: ['reports'], summary: 'Each projection: status, checkpoint, lag in events and seconds, failure if any', description: csvNote, querystring: z.object(page), response: { 200: list() } },
+    }, async (request, reply) => sendPage(request, reply, 'projections', async () =>
+      pageInMemory((await projectionStatuses(runner)).map((s) => ({ ...s, lag: { ...s.lag, seconds: Math.round(s.lag.seconds) } }) as Record<string, unknown>), (s) => s.name as string, request.query)));
   };
-}
-
-/** The requested days, the last 30 by default; undefined when `from` is after `to`. */
-function daysOf(query: { from?: string | undefined; to?: string | undefined }): { from: string; to: string } | undefined {
-  const to = query.to ?? new Date().toISOString().slice(0, 10);
-  const from = query.from ?? new Date(Date.parse(to) - 29 * 86_400_000).toISOString().slice(0, 10);
-  return from <= to ? { from, to } : undefined;
-}
-
-function badRange() {
-  return problem(400, 'INVALID_DATE_RANGE', 'Bad Request', { detail: '"from" must be on or before "to".', errors: [{ path: 'querystring.from', message: 'must be on or before to' }] });
 }

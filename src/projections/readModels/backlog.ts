@@ -48,21 +48,33 @@ export interface BacklogFilter {
   readonly channel?: string;
 }
 
-/** Backlog by stage and age bucket as of now, with value and past due. */
-export async function backlogSummary(db: Pick<pg.Pool, 'query'>, filter: BacklogFilter): Promise<Record<string, unknown>[]> {
-  const result = await db.query(
-    `SELECT stage, age_bucket, currency, count(*)::int AS lines, sum(open_qty)::float8 AS open_qty,
-            sum(open_value)::float8 AS open_value,
+/**
+ * Backlog by stage, age bucket and currency as of now, with value and past
+ * due: a SELECT (and its parameters) to run as is or to page through.
+ * Age is counted from acceptance (from receipt while not accepted yet).
+ */
+export function backlogCells(filter: BacklogFilter): { sql: string; params: unknown[] } {
+  return {
+    sql: `SELECT stage, age_bucket, currency, count(*)::int AS lines, sum(open_qty)::float8 AS open_qty,
+            round(sum(open_value), 2)::float8 AS open_value,
             (count(*) FILTER (WHERE past_due))::int AS past_due_lines,
-            coalesce(sum(open_value) FILTER (WHERE past_due), 0)::float8 AS past_due_value
+            round(coalesce(sum(open_value) FILTER (WHERE past_due), 0), 2)::float8 AS past_due_value
        FROM (SELECT b.*, b.promised_ship_date < current_date AS past_due,
                     CASE WHEN age <= interval '2 days' THEN '0-2' WHEN age <= interval '7 days' THEN '3-7'
                          WHEN age <= interval '14 days' THEN '8-14' WHEN age <= interval '30 days' THEN '15-30'
                          ELSE '>30' END AS age_bucket
                FROM (SELECT *, now() - coalesce(accepted_at, received_at) AS age FROM reporting.backlog) b
               WHERE ($1::text IS NULL OR sold_to = $1) AND ($2::text IS NULL OR warehouse = $2) AND ($3::text IS NULL OR channel = $3)) x
-      GROUP BY stage, age_bucket, currency ORDER BY stage, age_bucket, currency`,
-    [filter.soldTo ?? null, filter.warehouse ?? null, filter.channel ?? null],
-  );
-  return result.rows;
+      GROUP BY stage, age_bucket, currency`,
+    params: [filter.soldTo ?? null, filter.warehouse ?? null, filter.channel ?? null],
+  };
+}
+
+/** The age buckets in reading order (the SQL above names them). */
+export const backlogAgeBuckets = ['0-2', '3-7', '8-14', '15-30', '>30'] as const;
+
+/** Every backlog cell, ordered by stage, age bucket and currency. */
+export async function backlogSummary(db: Pick<pg.Pool, 'query'>, filter: BacklogFilter): Promise<Record<string, unknown>[]> {
+  const { sql, params } = backlogCells(filter);
+  return (await db.query(`${sql} ORDER BY stage, age_bucket, currency`, params)).rows;
 }

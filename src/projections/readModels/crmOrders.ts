@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { ListQuery } from '../reports/keysetPage.js';
 import { crmView } from '../../domain/crmView.js';
 import { columnsOf, type OrderRowModel, type OrderView } from '../orders/OrderView.js';
 
@@ -40,15 +40,19 @@ function crmOrderRow({ orderKey, state, lastRecordedAt }: OrderView): Record<str
   };
 }
 
-/** The account's orders for the CRM, newest first. */
-export async function ordersOfAccount(db: Pick<pg.Pool, 'query'>, soldTo: string, options: { limit: number; status?: string }): Promise<Record<string, unknown>[]> {
-  const result = await db.query(
-    `SELECT o.*, now() - o.last_event_at AS staleness,
-            coalesce((SELECT json_agg(l ORDER BY l.line_no) FROM reporting.crm_order_lines l WHERE l.order_key = o.order_key), '[]') AS lines
-       FROM reporting.crm_orders o
-      WHERE o.sold_to = $1 AND ($2::text IS NULL OR o.status = $2)
-      ORDER BY o.received_at DESC NULLS LAST, o.order_key LIMIT $3`,
-    [soldTo, options.status ?? null, options.limit],
-  );
-  return result.rows;
+/**
+ * The account's orders for the CRM, newest first, with their lines. Rows go
+ * through jsonb so numeric columns arrive as JSON numbers, not strings.
+ */
+export function ordersOfAccount(soldTo: string, options: { status?: string }): ListQuery {
+  return {
+    sql: `SELECT to_jsonb(o) || jsonb_build_object(
+                   'staleness_seconds', round(extract(epoch FROM now() - o.last_event_at))::float8,
+                   'lines', coalesce((SELECT jsonb_agg(to_jsonb(l) ORDER BY l.line_no) FROM reporting.crm_order_lines l WHERE l.order_key = o.order_key), '[]'::jsonb)
+                 ) AS row, o.received_at, o.order_key
+            FROM reporting.crm_orders o
+           WHERE o.sold_to = $1 AND ($2::text IS NULL OR o.status = $2)`,
+    params: [soldTo, options.status ?? null],
+    keys: [{ expr: "coalesce(-extract(epoch FROM received_at), 'Infinity'::numeric)", type: 'numeric' }, { expr: 'order_key', type: 'text' }],
+  };
 }

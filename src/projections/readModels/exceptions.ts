@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { ListQuery } from '../reports/keysetPage.js';
 import { columnsOf, type OrderRowModel, type OrderView } from '../orders/OrderView.js';
 
 /** `reporting.exceptions`: exceptions raised and resolved on each order, priority = value at risk. */
@@ -21,28 +21,27 @@ export const exceptions: OrderRowModel = {
 export interface ExceptionQuery {
   readonly status?: 'OPEN' | 'RESOLVED';
   readonly code?: string;
-  readonly limit: number;
+  readonly orderKey?: string;
 }
 
-/** The exception queue, highest value at risk first, with the open SLA breaches when asked for open ones. */
-export async function exceptionQueue(db: Pick<pg.Pool, 'query'>, q: ExceptionQuery): Promise<Record<string, unknown>[]> {
-  const result = await db.query(
-    `SELECT exception_id, order_key, code, priority::float8, currency, sold_to, line_nos, event_id, raised_at, resolved_at, status
-       FROM reporting.exceptions
-      WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR code = $2)
-      ORDER BY priority DESC, raised_at NULLS LAST, exception_id LIMIT $3`,
-    [q.status ?? null, q.code ?? null, q.limit],
-  );
-  return result.rows;
+/** The exception queue, highest value at risk first. */
+export function exceptionQueue(q: ExceptionQuery): ListQuery {
+  return {
+    sql: `SELECT exception_id, order_key, code, priority::float8 AS value_at_risk, currency, sold_to, line_nos, event_id, raised_at, resolved_at, status
+            FROM reporting.exceptions
+           WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR code = $2) AND ($3::text IS NULL OR order_key = $3)`,
+    params: [q.status ?? null, q.code ?? null, q.orderKey ?? null],
+    keys: [{ expr: '-value_at_risk', type: 'numeric' }, { expr: "coalesce(raised_at, 'infinity')", type: 'timestamptz' }, { expr: 'exception_id', type: 'uuid' }, { expr: 'order_key', type: 'text' }],
+  };
 }
 
-/** Stuck orders from `reporting.sla_breaches`, highest value at risk first. */
-export async function slaBreaches(db: Pick<pg.Pool, 'query'>, limit: number): Promise<Record<string, unknown>[]> {
-  const result = await db.query(
-    `SELECT rule, order_key, line_no, sold_to, since, breached_at, extract(epoch FROM age)::float8 AS age_seconds,
-            value_at_risk::float8, currency, detail
-       FROM reporting.sla_breaches ORDER BY value_at_risk DESC NULLS LAST, since LIMIT $1`,
-    [limit],
-  );
-  return result.rows;
+/** Stuck orders from `reporting.sla_breaches` as of now, highest value at risk first. */
+export function slaBreaches(q: { orderKey?: string; rule?: string }): ListQuery {
+  return {
+    sql: `SELECT rule, order_key, line_no, sold_to, since, breached_at, round(extract(epoch FROM age))::float8 AS age_seconds,
+                 coalesce(value_at_risk, 0)::float8 AS value_at_risk, currency, detail
+            FROM reporting.sla_breaches WHERE ($1::text IS NULL OR order_key = $1) AND ($2::text IS NULL OR rule = $2)`,
+    params: [q.orderKey ?? null, q.rule ?? null],
+    keys: [{ expr: '-value_at_risk', type: 'numeric' }, { expr: 'since', type: 'timestamptz' }, { expr: 'order_key', type: 'text' }, { expr: 'rule', type: 'text' }, { expr: 'coalesce(line_no, 0)', type: 'integer' }],
+  };
 }

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { ListQuery } from '../reports/keysetPage.js';
 import type { LineState, OrderState } from '../../domain/orderState.js';
 import { linesOf, utcDate } from '../orders/orderFacts.js';
 import { columnsOf, type OrderRowModel, type OrderView } from '../orders/OrderView.js';
@@ -63,17 +63,16 @@ export interface FillRateQuery {
   readonly channel?: string;
 }
 
-/** Rows of `reporting.fill_rate_daily` between two days (inclusive). */
-export async function fillRateDaily(db: Pick<pg.Pool, 'query'>, q: FillRateQuery): Promise<Record<string, unknown>[]> {
-  const result = await db.query(
-    `SELECT to_char(day, 'YYYY-MM-DD') AS day, sold_to, warehouse, channel, lines, lines_filled,
+/** Rows of `reporting.fill_rate_daily` between two days (inclusive), by day and segment. */
+export function fillRateDaily(q: FillRateQuery): ListQuery {
+  return {
+    sql: `SELECT to_char(day, 'YYYY-MM-DD') AS day, sold_to, warehouse, channel, lines, lines_filled,
             line_fill_rate::float8, unit_fill_rate::float8, orders, orders_filled, order_fill_rate::float8,
             line_otif_rate::float8, order_otif_rate::float8, includes_estimates
        FROM reporting.fill_rate_daily
       WHERE day BETWEEN $1::date AND $2::date
-        AND ($3::text IS NULL OR sold_to = $3) AND ($4::text IS NULL OR warehouse = $4) AND ($5::text IS NULL OR channel = $5)
-      ORDER BY day, sold_to, warehouse, channel`,
-    [q.from, q.to, q.soldTo ?? null, q.warehouse ?? null, q.channel ?? null],
-  );
-  return result.rows;
+        AND ($3::text IS NULL OR sold_to = $3) AND ($4::text IS NULL OR warehouse = $4) AND ($5::text IS NULL OR channel = $5)`,
+    params: [q.from, q.to, q.soldTo ?? null, q.warehouse ?? null, q.channel ?? null],
+    keys: [{ expr: 'day', type: 'text' }, ...['sold_to', 'warehouse', 'channel'].map((c) => ({ expr: `coalesce(${c}, '')`, type: 'text' as const }))],
+  };
 }

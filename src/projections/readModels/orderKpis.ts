@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { ListQuery } from '../reports/keysetPage.js';
 import { linesOf, secondsBetween, utcDate } from '../orders/orderFacts.js';
 import { columnsOf, type OrderRowModel, type OrderView } from '../orders/OrderView.js';
 
@@ -30,13 +30,16 @@ export const orderKpis: OrderRowModel = {
 };
 
 /** Rows of `reporting.kpi_daily` between two days (inclusive). */
-export async function kpiDaily(db: Pick<pg.Pool, 'query'>, from: string, to: string): Promise<Record<string, unknown>[]> {
-  const result = await db.query(
-    `SELECT to_char(day, 'YYYY-MM-DD') AS day, orders, acceptance_latency_p50_seconds, acceptance_latency_p95_seconds,
-            cycle_time_p50_seconds, cycle_time_p90_seconds, duplicate_orders, duplicate_order_rate::float8,
-            exceptions_resolved, exception_resolution_p50_seconds, exception_resolution_p95_seconds
-       FROM reporting.kpi_daily WHERE day BETWEEN $1::date AND $2::date ORDER BY day`,
-    [from, to],
-  );
-  return result.rows;
+export function kpiDaily(from: string, to: string): ListQuery {
+  return {
+    sql: `SELECT to_char(day, 'YYYY-MM-DD') AS day, orders, round(acceptance_latency_p50_seconds)::float8 AS acceptance_latency_p50_seconds,
+            round(acceptance_latency_p95_seconds)::float8 AS acceptance_latency_p95_seconds,
+            round(cycle_time_p50_seconds)::float8 AS cycle_time_p50_seconds, round(cycle_time_p90_seconds)::float8 AS cycle_time_p90_seconds,
+            duplicate_orders, duplicate_order_rate::float8, exceptions_resolved,
+            round(exception_resolution_p50_seconds)::float8 AS exception_resolution_p50_seconds,
+            round(exception_resolution_p95_seconds)::float8 AS exception_resolution_p95_seconds
+       FROM reporting.kpi_daily WHERE day BETWEEN $1::date AND $2::date`,
+    params: [from, to],
+    keys: [{ expr: 'day', type: 'text' }],
+  };
 }

@@ -1,0 +1,46 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toCsv } from '../../http/csv.js';
+import { problem, sendProblem } from '../../http/problem.js';
+import { BadCursor, type Page } from './keysetPage.js';
+
+/** snake_case → camelCase, for every key at every depth: reports speak the orders API's casing. */
+export function camelCased(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelCased);
+  if (value instanceof Date) return value.toISOString();
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), camelCased(v)]));
+}
+
+/** True when the client asked for CSV first (`Accept: text/csv`). */
+export function wantsCsv(request: FastifyRequest): boolean {
+  const first = (request.headers.accept ?? '').split(',')[0] ?? '';
+  return /\btext\/csv\b/.test(first);
+}
+
+/**
+ * Answers one page of a report list: `{ items, nextCursor }` as JSON, or
+ * the same rows as CSV (one column per field, nested values as JSON) with
+ * the next cursor in the `Next-Cursor` header.
+ */
+export async function sendPage(request: FastifyRequest, reply: FastifyReply, name: string, load: () => Promise<Page<Record<string, unknown>>>): Promise<Page<Record<string, unknown>> | FastifyReply> {
+  let page: Page<Record<string, unknown>>;
+  try {
+    page = await load();
+  } catch (error) {
+    if (!(error instanceof BadCursor)) throw error;
+    return sendProblem(reply, problem(400, 'INVALID_CURSOR', 'Bad Request', { detail: error.message, errors: [{ path: 'querystring.cursor', message: error.message }] }));
+  }
+  const items = page.items.map((row) => camelCased(row) as Record<string, unknown>);
+  if (page.nextCursor !== null) void reply.header('next-cursor', page.nextCursor);
+  if (!wantsCsv(request)) return { items, nextCursor: page.nextCursor };
+  return sendCsv(reply, name, items, page.columns?.map((c) => camelCased({ [c]: null }) as Record<string, unknown>).flatMap((o) => Object.keys(o)));
+}
+
+/** Rows as an RFC 4180 CSV attachment; the header is every field any row has, in first-seen order. */
+export function sendCsv(reply: FastifyReply, name: string, rows: readonly Record<string, unknown>[], columns?: readonly string[]): FastifyReply {
+  const header = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${name}.csv"`)
+    .send(toCsv(header, rows.map((r) => header.map((h) => r[h]))));
+}

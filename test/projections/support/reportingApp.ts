@@ -1,0 +1,55 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { afterAll } from 'vitest';
+import { sourceSystemKinds, type SourceSystemKind } from '../../../src/domain/sourceSystems.js';
+import type { EventStore } from '../../../src/eventstore/EventStore.js';
+import { createPostgresEventStore } from '../../../src/eventstore/postgres/PostgresEventStore.js';
+import { ApiKeyFile } from '../../../src/http/auth/apiKeyFile.js';
+import { buildApp } from '../../../src/http/buildApp.js';
+import { LedgerMetrics } from '../../../src/http/metrics.js';
+import { orderPlugins } from '../../../src/http/orders/orderPlugins.js';
+import { createLogger } from '../../../src/logger.js';
+import { allProjections } from '../../../src/projections/allProjections.js';
+import { reportRoutes } from '../../../src/projections/http/reportRoutes.js';
+import { ProjectionRunner } from '../../../src/projections/ProjectionRunner.js';
+import { tempPath } from '../../support/tempFile.js';
+import { createTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
+
+export interface ReportingApp {
+  readonly app: FastifyInstance;
+  readonly db: TestDatabase;
+  readonly store: EventStore;
+  readonly runner: ProjectionRunner;
+  /** A key with only the `read` scope. */
+  readonly readKey: string;
+  /** A submit+read key per source system, as the simulator takes them. */
+  readonly systemKeys: Record<SourceSystemKind, string>;
+}
+
+/**
+ * The service as `main.ts` wires it, on a database of the file's own:
+ * submissions, the running projections and the report routes, plus any
+ * extra route plugins (the dashboard).
+ */
+export async function createReportingApp(extra: (deps: { pool: TestDatabase['pool']; store: EventStore; runner: ProjectionRunner }) => FastifyPluginAsync[] = () => []): Promise<ReportingApp> {
+  const db = await createTestDatabase(20);
+  const store = createPostgresEventStore({ pool: db.pool, pollIntervalMs: 50 });
+  const keys = await ApiKeyFile.open(await tempPath('keys.json'));
+  const systemKeys = {} as Record<SourceSystemKind, string>;
+  for (const system of sourceSystemKinds) systemKeys[system] = (await keys.create({ system, scopes: ['submit', 'read'] })).key;
+  const readKey = (await keys.create({ system: 'ADMIN', scopes: ['read'] })).key;
+  const logger = createLogger('silent');
+  const metrics = new LedgerMetrics();
+  const runner = new ProjectionRunner({ pool: db.pool, store, projections: allProjections(), logger });
+  runner.start();
+  const { plugins } = orderPlugins({ pool: db.pool, store, metrics });
+  const app = await buildApp({
+    logger, pool: db.pool, store, keys, metrics,
+    plugins: [...plugins, reportRoutes({ pool: db.pool, runner }), ...extra({ pool: db.pool, store, runner })],
+  });
+  afterAll(async () => {
+    await app.close();
+    await runner.stop();
+    await store.close();
+  });
+  return { app, db, store, runner, readKey, systemKeys };
+}
