@@ -3,7 +3,7 @@ import { afterAll } from 'vitest';
 import { sourceSystemKinds, type SourceSystemKind } from '../../../src/domain/sourceSystems.js';
 import type { EventStore } from '../../../src/eventstore/EventStore.js';
 import { createPostgresEventStore } from '../../../src/eventstore/postgres/PostgresEventStore.js';
-import { ApiKeyFile } from '../../../src/http/auth/apiKeyFile.js';
+import { ApiKeyStore } from '../../../src/http/auth/ApiKeyStore.js';
 import { buildApp } from '../../../src/http/buildApp.js';
 import { LedgerMetrics } from '../../../src/http/metrics.js';
 import { orderPlugins } from '../../../src/http/orders/orderPlugins.js';
@@ -11,7 +11,6 @@ import { createLogger } from '../../../src/logger.js';
 import { allProjections } from '../../../src/projections/allProjections.js';
 import { reportRoutes } from '../../../src/projections/http/reportRoutes.js';
 import { ProjectionRunner } from '../../../src/projections/ProjectionRunner.js';
-import { tempPath } from '../../support/tempFile.js';
 import { createTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 
 export interface ReportingApp {
@@ -33,10 +32,10 @@ export interface ReportingApp {
 export async function createReportingApp(extra: (deps: { pool: TestDatabase['pool']; store: EventStore; runner: ProjectionRunner }) => FastifyPluginAsync[] = () => []): Promise<ReportingApp> {
   const db = await createTestDatabase(20);
   const store = createPostgresEventStore({ pool: db.pool, pollIntervalMs: 50 });
-  const keys = await ApiKeyFile.open(await tempPath('keys.json'));
+  const keys = await ApiKeyStore.open(db.pool);
   const systemKeys = {} as Record<SourceSystemKind, string>;
-  for (const system of sourceSystemKinds) systemKeys[system] = (await keys.create({ system, scopes: ['submit', 'read'] })).key;
-  const readKey = (await keys.create({ system: 'ADMIN', scopes: ['read'] })).key;
+  for (const system of sourceSystemKinds) systemKeys[system] = (await keys.create({ system, scopes: ['submit', 'read'], actor: 'test' })).key;
+  const readKey = (await keys.create({ system: 'ADMIN', scopes: ['read'], actor: 'test' })).key;
   const logger = createLogger('silent');
   const metrics = new LedgerMetrics();
   const runner = new ProjectionRunner({ pool: db.pool, store, projections: allProjections(), logger });
@@ -47,6 +46,7 @@ export async function createReportingApp(extra: (deps: { pool: TestDatabase['poo
     plugins: [...plugins, reportRoutes({ pool: db.pool, runner }), ...extra({ pool: db.pool, store, runner })],
   });
   afterAll(async () => {
+    await keys.stop();
     await app.close();
     await runner.stop();
     await store.close();
