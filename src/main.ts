@@ -12,9 +12,11 @@ import { keyRoutes } from './http/auth/keyRoutes.js';
 import { buildApp } from './http/buildApp.js';
 import { LedgerMetrics } from './http/metrics.js';
 import { orderPlugins } from './http/orders/orderPlugins.js';
+import { registerIntegrationMetrics } from './integrations/integrationMetrics.js';
 import { startIntegrations } from './integrations/startIntegrations.js';
 import { allProjections } from './projections/allProjections.js';
 import { reportRoutes } from './projections/http/reportRoutes.js';
+import { registerProjectionMetrics } from './projections/projectionMetrics.js';
 import { ProjectionRunner } from './projections/ProjectionRunner.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type Database } from './postgres/openDatabase.js';
@@ -43,7 +45,14 @@ export async function startService(config: Config, logger: Logger = createLogger
     for (const step of cleanup.reverse()) await step().catch((error: Error) => logger.error({ err: error }, 'shutdown step failed'));
   };
   try {
-    const store = createEventStore({ pool: database.pool, eventStoreConnectionString: config.eventStoreConnectionString, log: (m) => logger.warn(m) });
+    const metrics = new LedgerMetrics();
+    const store = createEventStore({
+      pool: database.pool, eventStoreConnectionString: config.eventStoreConnectionString, log: (m) => logger.warn(m),
+      onBatch: (size) => {
+        metrics.groupCommitAppends.observe(size.appends);
+        metrics.groupCommitEvents.observe(size.events);
+      },
+    });
     cleanup.push(() => store.close());
     const keys = await ApiKeyStore.open(database.pool, { refreshMs: config.apiKeysRefreshMs, log: (m) => logger.warn(m) });
     keys.watch();
@@ -55,11 +64,12 @@ export async function startService(config: Config, logger: Logger = createLogger
       // Printed once to the terminal, never through the logger: no secret reaches a log line.
       if (created.length > 0) process.stdout.write(formatNewKeys(created) + '\n');
     }
-    const metrics = new LedgerMetrics();
     const orders = orderPlugins({ pool: database.pool, store, metrics, policy });
     const integrations = await startIntegrations({ pool: database.pool, store, logger, integratorsFile: config.integratorsFile });
     cleanup.push(() => integrations.stop());
     const runner = new ProjectionRunner({ pool: database.pool, store, projections: allProjections(), logger });
+    registerProjectionMetrics(metrics, runner);
+    registerIntegrationMetrics(metrics, database.pool, store);
     const plugins: FastifyPluginAsync[] = [...orders.plugins, ...integrations.plugins, reportRoutes({ pool: database.pool, runner }), keyRoutes(keys)];
     const app = await buildApp({
       logger, pool: database.pool, store, keys, metrics, plugins,

@@ -9,6 +9,8 @@ export interface CreateEventStoreOptions {
   /** `EVENTSTORE_CONNECTION_STRING`: when set, the log lives in EventStoreDB instead. */
   readonly eventStoreConnectionString?: string | undefined;
   readonly log?: (message: string) => void;
+  /** Told the size of each group-commit batch (PostgreSQL log only). */
+  readonly onBatch?: (size: { appends: number; events: number }) => void;
 }
 
 /** The configured event log: EventStoreDB when a connection string is given, else PostgreSQL. */
@@ -16,5 +18,9 @@ export function createEventStore(options: CreateEventStoreOptions): EventStore {
   if (options.eventStoreConnectionString) {
     return createEventStoreDbEventStore({ connectionString: options.eventStoreConnectionString });
   }
-  return createPostgresEventStore(options.log ? { pool: options.pool, log: options.log } : { pool: options.pool });
+  return createPostgresEventStore({
+    pool: options.pool,
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.onBatch ? { groupCommit: { onBatch: options.onBatch } } : {}),
+  });
 }

@@ -61,7 +61,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const metrics = deps.metrics ?? new LedgerMetrics();
-  app.decorate('ledger', { metrics, gate: new AppendGate(limits.maxInFlightAppends), limits });
+  const gate = new AppendGate(limits.maxInFlightAppends);
+  metrics.gauge('ledger_appends_in_flight', 'Submissions being worked on now (refused with 503 beyond LEDGER_MAX_IN_FLIGHT_APPENDS).', [], (set) => set({}, gate.active));
+  app.decorate('ledger', { metrics, gate, limits });
   installErrorHandlers(app);
 
   await app.register(swagger, {
@@ -95,7 +97,7 @@ function installRequestMetrics(app: FastifyInstance, metrics: LedgerMetrics): vo
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.requests.inc({ method: request.method, route, status: String(reply.statusCode) });
-    metrics.requestSeconds.observe(reply.elapsedTime / 1000, { route });
+    metrics.requestSeconds.observe({ route }, reply.elapsedTime / 1000);
     request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
     done();
   });

@@ -32,6 +32,6 @@ export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { poo
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.expose()),
+    reply.type(metrics.contentType).send(await metrics.expose()),
   );
 };

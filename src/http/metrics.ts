@@ -1,76 +1,69 @@
-/**
- * A small Prometheus text-format registry: counters and histograms with
- * labels. Enough for the ledger's own metrics without a dependency.
- */
-type Labels = Record<string, string>;
-
-const key = (labels: Labels) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)));
-const render = (labels: Labels) => {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`);
-  return parts.length ? `{${parts.join(',')}}` : '';
-};
-
-export class Counter {
-  private readonly values = new Map<string, { labels: Labels; value: number }>();
-  constructor(readonly name: string, readonly help: string) {}
-  inc(labels: Labels = {}, by = 1): void {
-    const k = key(labels);
-    const entry = this.values.get(k);
-    if (entry) entry.value += by;
-    else this.values.set(k, { labels, value: by });
-  }
-  get(labels: Labels = {}): number {
-    return this.values.get(key(labels))?.value ?? 0;
-  }
-  expose(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-    for (const { labels, value } of this.values.values()) lines.push(`${this.name}${render(labels)} ${value}`);
-    return lines.join('\n');
-  }
-}
-
-export class Histogram {
-  private readonly series = new Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>();
-  constructor(readonly name: string, readonly help: string, readonly buckets: readonly number[]) {}
-  observe(value: number, labels: Labels = {}): void {
-    const k = key(labels);
-    let s = this.series.get(k);
-    if (!s) {
-      s = { labels, counts: this.buckets.map(() => 0), sum: 0, count: 0 };
-      this.series.set(k, s);
-    }
-    for (let i = 0; i < this.buckets.length; i++) if (value <= this.buckets[i]!) s.counts[i]!++;
-    s.sum += value;
-    s.count++;
-  }
-  expose(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    for (const s of this.series.values()) {
-      this.buckets.forEach((le, i) => lines.push(`${this.name}_bucket${render({ ...s.labels, le: String(le) })} ${s.counts[i]}`));
-      lines.push(`${this.name}_bucket${render({ ...s.labels, le: '+Inf' })} ${s.count}`);
-      lines.push(`${this.name}_sum${render(s.labels)} ${s.sum}`);
-      lines.push(`${this.name}_count${render(s.labels)} ${s.count}`);
-    }
-    return lines.join('\n');
-  }
-}
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 const seconds = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const batchSizes = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000];
 
-/** The ledger's HTTP and append metrics. */
+/**
+ * The ledger's metrics, on a registry of their own (so two apps in one
+ * process, as in tests, never share series), with Node's process metrics:
+ * heap, event-loop lag, GC, handles. Gauges of state that lives elsewhere
+ * (projections, integrators, the append gate) are read when scraped,
+ * through `gauge()` and the areas that own that state.
+ */
 export class LedgerMetrics {
-  readonly requests = new Counter('ledger_http_requests_total', 'HTTP requests by method, route and status.');
-  readonly requestSeconds = new Histogram('ledger_http_request_duration_seconds', 'HTTP request latency.', seconds);
-  readonly appendSeconds = new Histogram('ledger_append_duration_seconds', 'Event-log append latency.', seconds);
-  readonly conflicts = new Counter('ledger_append_conflicts_total', 'Appends refused for a wrong expected revision (before retry).');
-  readonly idempotentReplays = new Counter('ledger_idempotent_replays_total', 'Submissions answered from an earlier identical one.');
-  readonly refusals = new Counter('ledger_refusals_total', 'Submissions refused, by error code.');
-  readonly accepted = new Counter('ledger_events_appended_total', 'Events appended, by type.');
-  readonly overload = new Counter('ledger_overload_rejections_total', 'Requests refused with 503 because too many appends were in flight.');
+  readonly registry = new Registry();
+  readonly requests = new Counter({ name: 'ledger_http_requests_total', help: 'HTTP requests by method, route and status.', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+  readonly requestSeconds = new Histogram({ name: 'ledger_http_request_duration_seconds', help: 'HTTP request latency by route.', labelNames: ['route'], buckets: seconds, registers: [this.registry] });
+  readonly appendSeconds = new Histogram({ name: 'ledger_append_duration_seconds', help: 'Event-log append latency.', buckets: seconds, registers: [this.registry] });
+  readonly conflicts = new Counter({ name: 'ledger_append_conflicts_total', help: 'Appends refused for a wrong expected revision (before retry).', registers: [this.registry] });
+  readonly idempotentReplays = new Counter({ name: 'ledger_idempotent_replays_total', help: 'Submissions answered from an earlier identical one.', registers: [this.registry] });
+  readonly refusals = new Counter({ name: 'ledger_refusals_total', help: 'Submissions refused, by error code.', labelNames: ['code'], registers: [this.registry] });
+  readonly accepted = new Counter({ name: 'ledger_events_appended_total', help: 'Events appended, by type.', labelNames: ['type'], registers: [this.registry] });
+  readonly overload = new Counter({ name: 'ledger_overload_rejections_total', help: 'Appends refused with 503 because too many were in flight.', registers: [this.registry] });
+  readonly groupCommitEvents = new Histogram({ name: 'ledger_group_commit_batch_events', help: 'Events per group-commit statement.', buckets: batchSizes, registers: [this.registry] });
+  readonly groupCommitAppends = new Histogram({ name: 'ledger_group_commit_batch_appends', help: 'Appends (streams) per group-commit statement.', buckets: batchSizes, registers: [this.registry] });
 
-  expose(): string {
-    return [this.requests, this.requestSeconds, this.appendSeconds, this.conflicts, this.idempotentReplays, this.refusals, this.accepted, this.overload]
-      .map((m) => m.expose())
-      .join('\n') + '\n';
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    // Gauges named like counters (promtool refuses them); the same counts stay, by type, in nodejs_active_{handles,requests,resources}.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) this.registry.removeSingleMetric(name);
   }
+
+  /**
+   * A gauge whose values are read at scrape time by `read`, which sets them
+   * through `set(labels, value)`; series it does not set are dropped.
+   */
+  gauge<L extends string>(name: string, help: string, labelNames: readonly L[], read: (set: (labels: Record<L, string>, value: number) => void) => Promise<void> | void): void {
+    new Gauge<L>({
+      name, help, labelNames, registers: [this.registry],
+      async collect() {
+        this.reset();
+        await read((labels, value) => (labelNames.length === 0 ? this.set(value) : this.set(labels as Partial<Record<L, string>>, value)));
+      },
+    });
+  }
+
+  /** The Prometheus text exposition. */
+  expose(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
+
+/**
+ * `read` at most once per `ms`: several gauges filled from one query share
+ * one look per scrape.
+ */
+export function sharedFor<T>(ms: number, read: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | undefined;
+  return () => {
+    if (!last || Date.now() - last.at > ms) {
+      last = { at: Date.now(), value: read() };
+      last.value.catch(() => (last = undefined));
+    }
+    return last.value;
+  };
 }

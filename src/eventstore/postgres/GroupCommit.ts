@@ -26,6 +26,8 @@ export interface GroupCommitOptions {
   readonly concurrentFlushes?: number;
   /** Most events in one batch (default 1,000). */
   readonly maxEvents?: number;
+  /** Told the size of each batch as it is sent (for metrics). */
+  readonly onBatch?: (size: { appends: number; events: number }) => void;
 }
 
 /** Racing writers took a revision or an id first: the loser tries again, alone. */
@@ -45,10 +47,12 @@ export class GroupCommit {
   private flushing = 0;
   private readonly concurrentFlushes: number;
   private readonly maxEvents: number;
+  private readonly onBatch: GroupCommitOptions['onBatch'];
 
   constructor(private readonly pool: pg.Pool, options: GroupCommitOptions = {}) {
     this.concurrentFlushes = options.concurrentFlushes ?? 2;
     this.maxEvents = options.maxEvents ?? 1_000;
+    this.onBatch = options.onBatch;
   }
 
   append(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -100,6 +104,7 @@ export class GroupCommit {
 
   private async flush(batch: readonly Pending[]): Promise<void> {
     const { json, recordedAt } = encodeBatch(batch, new Date());
+    this.onBatch?.({ appends: batch.length, events: batch.reduce((n, p) => n + p.events, 0) });
     let rows: Row[];
     try {
       const result = await this.pool.query<Row>({ ...appendBatchSql, rowMode: 'array', values: [json, recordedAt] });
