@@ -25,7 +25,7 @@ import { ident } from '../../src/projections/sql.js';
 
 /**
  * Events each simulated order leaves in the log: the generator submits ≈16.3
- * per order (docs/domain.md §6 gives ≈17), of which ≈3% are deliberate retries
+ * per order (docs/domain.md §6), of which ≈3% are deliberate retries
  * that add nothing (measured on the 3M run of 2026-11-27: 2,906,397 events
  * from 182,927 orders).
  */
