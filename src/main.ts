@@ -54,6 +54,8 @@ export async function startService(config: Config, logger: Logger = createLogger
       },
     });
     cleanup.push(() => store.close());
+    // Stop now, naming the missing set-up, rather than serve 500s and crash-loop projections.
+    await store.checkSetup();
     const keys = await ApiKeyStore.open(database.pool, { refreshMs: config.apiKeysRefreshMs, log: (m) => logger.warn(m) });
     keys.watch();
     cleanup.push(() => keys.stop());

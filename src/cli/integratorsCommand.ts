@@ -1,7 +1,8 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
-import { createPostgresEventStore } from '../eventstore/postgres/PostgresEventStore.js';
+import { createEventStore } from '../eventstore/createEventStore.js';
+import type { EventStore } from '../eventstore/EventStore.js';
 import { IntegratorRepository, type IntegratorChange } from '../integrations/IntegratorRepository.js';
 import { integratorStatus } from '../integrations/integratorStatus.js';
 import { discardParkedEvent, retryParkedEvent, type ParkedActionResult } from '../integrations/parkedEventActions.js';
@@ -18,24 +19,17 @@ export function registerIntegrators(program: Command): void {
   const integrators = program.command('integrators').description('outbound integrators: status, reset, pause, resume');
 
   integrators.command('list').description('status, checkpoint, lag, breaker and last error of each integrator')
-    .action(() => withDatabase(async (db) => {
-      const store = createPostgresEventStore({ pool: db.pool });
-      try {
-        for (const record of await new IntegratorRepository(db.pool).list()) {
-          const s = await integratorStatus(store, record);
-          console.log([s.name.padEnd(20), s.status.padEnd(8), `lag ${s.lag.events}${s.lag.capped ? '+' : ''} (${s.lag.seconds}s)`.padEnd(18),
-            `breaker ${s.breaker}`.padEnd(18), `at ${s.checkpoint || '(start)'}`, s.lastError ? ` last error: ${s.lastError}` : ''].join('  '));
-        }
-      } finally {
-        await store.close();
+    .action(() => withLog(async (db, store) => {
+      for (const record of await new IntegratorRepository(db.pool).list()) {
+        const s = await integratorStatus(store, record);
+        console.log([s.name.padEnd(20), s.status.padEnd(8), `lag ${s.lag.events}${s.lag.capped ? '+' : ''} (${s.lag.seconds}s)`.padEnd(18),
+          `breaker ${s.breaker}`.padEnd(18), `at ${s.checkpoint || '(start)'}`, s.lastError ? ` last error: ${s.lastError}` : ''].join('  '));
       }
     }));
 
   integrators.command('reset <name> <position>').description("move the checkpoint ('start', 'end' or a position); delivery replays from there")
-    .action((name: string, position: string) => withDatabase(async (db) => {
-      const store = createPostgresEventStore({ pool: db.pool });
-      const to = position === 'start' ? '' : position === 'end' ? await store.headPosition() : position;
-      await store.close();
+    .action((name: string, position: string) => withLog(async (db, store) => {
+      const to = position === 'start' ? '' : position === 'end' ? await store.headPosition() : checked(store, position);
       report(name, await new IntegratorRepository(db.pool).reset(name, to));
     }));
 
@@ -74,6 +68,36 @@ async function withDatabase(run: (db: Database) => Promise<void>): Promise<void>
     await run(db);
   } finally {
     await db.close();
+  }
+}
+
+/** Runs `run` with the configured event log too, checked first: a log it cannot read must not move a checkpoint. */
+async function withLog(run: (db: Database, store: EventStore) => Promise<void>): Promise<void> {
+  const config = exitWith(() => loadConfig());
+  await withDatabase(async (db) => {
+    const store = opened(() => createEventStore({ pool: db.pool, eventStoreConnectionString: config.eventStoreConnectionString }));
+    try {
+      await store.checkSetup().catch((error: Error) => fail(error.message));
+      await run(db, store);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+function opened(open: () => EventStore): EventStore {
+  try {
+    return open();
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+}
+
+function checked(store: EventStore, position: string): string {
+  try {
+    return store.checkPosition(position);
+  } catch (error) {
+    return fail((error as Error).message);
   }
 }
 

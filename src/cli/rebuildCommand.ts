@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
-import { createPostgresEventStore } from '../eventstore/postgres/PostgresEventStore.js';
+import { createEventStore } from '../eventstore/createEventStore.js';
 import { allProjections } from '../projections/allProjections.js';
 import { progressBar } from '../projections/rebuild/progressBar.js';
 import { rebuildProjection } from '../projections/rebuild/rebuildProjection.js';
@@ -27,10 +27,13 @@ export function registerRebuild(program: Command): void {
         process.exit(2);
       }
       const database = await openDatabase({ databaseUrl: config.databaseUrl, migrationUrl: config.migrationUrl, dataDir: config.dataDir });
-      const store = createPostgresEventStore({ pool: database.pool });
+      const store = createEventStore({ pool: database.pool, eventStoreConnectionString: config.eventStoreConnectionString });
       try {
+        // A rebuild from a log it cannot read would swap in empty tables.
+        await store.checkSetup();
         for (const projection of projections.filter((p) => names.length === 0 || names.includes(p.name))) {
-          const bar = progressBar(process.stderr, projection.name, await countEvents(database.pool, projection.handles));
+          const total = config.eventStoreConnectionString ? undefined : await countEvents(database.pool, projection.handles);
+          const bar = progressBar(process.stderr, projection.name, total);
           const result = await rebuildProjection({ pool: database.pool, store, projection, batchSize: Number(options.batchSize), onProgress: bar.update });
           bar.done();
           console.log(`${projection.name}: version ${result.version}, ${result.applied} events in ${(result.elapsedMs / 1000).toFixed(1)} s`);
@@ -42,7 +45,7 @@ export function registerRebuild(program: Command): void {
     });
 }
 
-/** The events a rebuild will read, for the ETA (the Postgres log's table; unknown elsewhere). */
+/** The events a rebuild will read, for the ETA (the PostgreSQL log's table; unknown for KurrentDB). */
 async function countEvents(pool: { query: (sql: string, values?: unknown[]) => Promise<{ rows: { n: string }[] }> }, handles: readonly string[] | 'all'): Promise<number | undefined> {
   try {
     const result = handles === 'all'

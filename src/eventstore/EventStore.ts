@@ -56,7 +56,13 @@ export interface ReadAllOptions {
 
 export interface ReadAllPage {
   readonly events: readonly RecordedEvent[];
-  /** Resume from here; equals `after` when the page is empty. */
+  /**
+   * Resume from here: the last event read, or, when a scan budget ran out
+   * among events the reader does not want (other types, other
+   * applications' events), the last position scanned; `after` when nothing
+   * was read. A page may thus hold fewer than `limit` events without being
+   * the end.
+   */
   readonly nextPosition: Position;
   /** True when the page ended because the safe end of the log was reached. */
   readonly isEnd: boolean;
@@ -106,5 +112,17 @@ export interface EventStore {
   /** The newest position in the log (START when empty), readable or not yet. */
   headPosition(): Promise<Position>;
   readLag(): Promise<ReadLag>;
+  /**
+   * `position` if this store issued it (START included). Anything else,
+   * another store's position included, is an `InvalidPosition` (a
+   * RangeError) that names where it came from.
+   */
+  checkPosition(position: string): Position;
+  /**
+   * Checks that the store answers and is set up for the ledger (reachable,
+   * credentials, permissions); throws an `EventStoreSetupError` that names
+   * what is missing. Start-up and `/ready` call it.
+   */
+  checkSetup(): Promise<void>;
   close(): Promise<void>;
 }

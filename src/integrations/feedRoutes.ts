@@ -141,8 +141,9 @@ async function readPage<T>(reply: FastifyReply, read: () => Promise<T>): Promise
   }
 }
 
-/** A checkpoint must be a position the log has reached (or START). */
+/** A checkpoint must be a position of this log (another store's is a 400) that the log has reached (or START). */
 async function withinLog(reply: FastifyReply, store: EventStore, position: string): Promise<boolean> {
+  if ((await readPage(reply, async () => store.checkPosition(position))) === undefined) return false;
   const head = await store.headPosition();
   if (position <= head) return (await readPage(reply, () => store.readAll({ after: position as Position, limit: 1 }))) !== undefined;
   await sendProblem(reply, problem(422, 'CHECKPOINT_BEYOND_HEAD', 'The position is beyond the end of the log', {

@@ -60,8 +60,9 @@ export function integratorRoutes(options: IntegratorRoutesOptions): FastifyPlugi
       if (await integrators.get(rest.name)) {
         return sendProblem(reply, problem(409, 'INTEGRATOR_EXISTS', 'The integrator exists', { detail: `An integrator named ${rest.name} exists; reset, pause or delete it instead.` }));
       }
+      const from = startAfter === 'end' ? await store.headPosition() : positionOf(reply, store, startAfter ?? '', 'body.startAfter');
+      if (from === undefined) return reply;
       const generated = secret === undefined ? newWebhookSecret() : undefined;
-      const from = startAfter === 'end' ? await store.headPosition() : (startAfter ?? '');
       await integrators.upsert({ ...rest, secret: secret ?? generated! }, 'api', from);
       request.log.info({ integrator: rest.name, url: rest.url, actor: actorOf(request) }, 'integrator created');
       const record = await integrators.get(rest.name);
@@ -75,8 +76,10 @@ export function integratorRoutes(options: IntegratorRoutesOptions): FastifyPlugi
       config: { scope: 'admin' },
       schema: { tags, summary: 'Move the checkpoint to a position (either way); delivery replays from there', params: nameParams, body: z.object({ position: positionParam }) },
     }, async (request, reply) => {
-      request.log.warn({ integrator: request.params.name, position: request.body.position, actor: actorOf(request) }, 'integrator reset');
-      return changed(reply, request.params.name, await integrators.reset(request.params.name, request.body.position));
+      const position = positionOf(reply, store, request.body.position, 'body.position');
+      if (position === undefined) return reply;
+      request.log.warn({ integrator: request.params.name, position, actor: actorOf(request) }, 'integrator reset');
+      return changed(reply, request.params.name, await integrators.reset(request.params.name, position));
     });
 
     app.post('/v1/integrators/:name/pause', { config: { scope: 'admin' }, schema: { tags, params: nameParams } }, async (request, reply) =>
@@ -106,6 +109,20 @@ export function integratorRoutes(options: IntegratorRoutesOptions): FastifyPlugi
       schema: { tags, summary: 'Give up on a parked event, with a reason (recorded)', params: idParams, body: z.object({ reason: z.string().trim().min(1).max(500) }) },
     }, async (request, reply) => answer(reply, await discardParkedEvent({ pool: options.pool }, request.params.id, actorOf(request), request.body.reason)));
   };
+}
+
+/** The position if this log issued it; otherwise a 400 naming the store it came from is sent, and undefined returned. */
+function positionOf(reply: FastifyReply, store: EventStore, position: string, path: string): string | undefined {
+  try {
+    return store.checkPosition(position);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    void sendProblem(reply, problem(400, 'INVALID_POSITION', 'The position is not valid', {
+      detail: error.message,
+      errors: [{ path, message: 'not a position this ledger issued' }],
+    }));
+    return undefined;
+  }
 }
 
 function notFound(reply: FastifyReply, name: string): FastifyReply {

@@ -119,6 +119,20 @@ describe('named consumer checkpoints', () => {
     expect(response.json()).toMatchObject({ code: 'CHECKPOINT_BEYOND_HEAD' });
   });
 
+  it('refuses a checkpoint another event store issued as a 400 naming that store, not as beyond the head', async () => {
+    const carried = 'kdb:0000000000000001-0000000000000001';
+    for (const [method, url, body] of [
+      ['PUT', '/v1/consumers/bi-loader/checkpoint', { position: carried }],
+      ['POST', '/v1/consumers/bi-loader/checkpoint/reset', { position: carried, reason: 'moved from KurrentDB' }],
+    ] as const) {
+      const response = await call(method, url, body, admin);
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'INVALID_POSITION', detail: expect.stringMatching(/is a KurrentDB\/EventStoreDB position, but this ledger's log is in PostgreSQL/) });
+    }
+    expect((await call('GET', '/v1/feed?after=' + carried)).statusCode).toBe(400);
+    expect((await call('GET', '/v1/consumers/bi-loader/checkpoint')).json()).toMatchObject({ position: '' });
+  });
+
   it('moves a checkpoint backwards only by an admin reset, which is recorded', async () => {
     expect((await call('POST', '/v1/consumers/crm/checkpoint/reset', { position: written[0]!.position, reason: 'replay' })).statusCode).toBe(403);
     const reset = await call('POST', '/v1/consumers/crm/checkpoint/reset', { position: written[0]!.position, reason: 'CRM restored a backup' }, admin);

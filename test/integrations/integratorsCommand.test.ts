@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerIntegrators } from '../../src/cli/integratorsCommand.js';
 import { integratorConfigSchema } from '../../src/integrations/integratorConfig.js';
 import { IntegratorRepository } from '../../src/integrations/IntegratorRepository.js';
+import { freePort } from '../../src/postgres/freePort.js';
 import { createTestDatabase } from '../support/testDatabase.js';
 import { testSecret } from './support/integratorHarness.js';
 
@@ -44,5 +45,36 @@ describe('order-ledger integrators / parked', () => {
     expect(await run('integrators', 'resume', 'erp-hook')).toContain('erp-hook: running');
     expect(await run('integrators', 'reset', 'erp-hook', 'start')).toContain('checkpoint (start)');
     expect(await run('parked', 'list')).toContain('no parked events');
+  });
+
+  it('refuses a position that another store issued, and leaves the checkpoint where it was', async () => {
+    await run('integrators', 'reset', 'erp-hook', 'start');
+    const exit = vi.spyOn(process, 'exit').mockImplementation(() => { throw new Error('exit'); });
+    try {
+      await expect(run('integrators', 'reset', 'erp-hook', 'kdb:0000000000000001-0000000000000001')).rejects.toThrow('exit');
+      expect(exit).toHaveBeenCalledWith(2);
+    } finally {
+      exit.mockRestore();
+    }
+    expect((await repository.get('erp-hook'))!.position).toBe('');
+  });
+
+  it('works on the configured KurrentDB store, and stops naming it when it does not answer', async () => {
+    process.env.EVENTSTORE_CONNECTION_STRING = `kurrentdb://127.0.0.1:${await freePort()}?tls=false`;
+    const printed: string[] = [];
+    const err = vi.spyOn(console, 'error').mockImplementation((line: string) => void printed.push(line));
+    const exit = vi.spyOn(process, 'exit').mockImplementation(() => { throw new Error('exit'); });
+    try {
+      const program = new Command('order-ledger').exitOverride();
+      registerIntegrators(program);
+      // `reset … end` on the PostgreSQL log would take that log's head: a checkpoint the KurrentDB log never issued.
+      await expect(program.parseAsync(['node', 'order-ledger', 'integrators', 'reset', 'erp-hook', 'end'])).rejects.toThrow('exit');
+      expect(printed.join('\n')).toMatch(/KurrentDB at kurrentdb:\/\/127\.0\.0\.1:\d+ \(no TLS\) did not answer to read \$all/);
+    } finally {
+      exit.mockRestore();
+      err.mockRestore();
+      delete process.env.EVENTSTORE_CONNECTION_STRING;
+    }
+    expect((await repository.get('erp-hook'))!.position).toBe('');
   });
 });

@@ -1,24 +1,41 @@
-import {
-  BACKWARDS, END, EventStoreDBClient, FORWARDS, START as ESDB_START, StreamNotFoundError, eventTypeFilter, excludeSystemEvents,
-} from '@eventstore/db-client';
-import { START, type EventStore, type Position, type RecordedEvent, type SubscribeAllOptions } from '../EventStore.js';
+import { BACKWARDS, END, FORWARDS, KurrentDBClient, START as ESDB_START, StreamNotFoundError } from '@kurrent/kurrentdb-client';
+import type { CorrelationIndex } from '../CorrelationIndex.js';
+import { START, type EventStore, type Position, type ReadAllOptions, type ReadAllPage, type RecordedEvent, type SubscribeAllOptions } from '../EventStore.js';
+import { EventStoreSetupError } from '../EventStoreSetupError.js';
+import { checkPositionOf } from '../positionOrigin.js';
+import { absorbChunk, headOf, nextChunkSize, startScan, type PageScan } from './allPaging.js';
+import { parseConnectionString, type ParsedConnectionString } from './connectionString.js';
+import { readCorrelated } from './esdbCorrelations.js';
 import { esdbAppend } from './esdbAppend.js';
-import { fromEsdbEvent } from './esdbEvent.js';
-import { decodeEsdbPosition, encodeEsdbPosition } from './esdbPosition.js';
+import { fromEsdbEvent, toScannedRecord } from './esdbEvent.js';
+import { decodeEsdbPosition } from './esdbPosition.js';
+import { createLiveWakeups } from './liveWakeups.js';
+import { describeStoreFailure } from './storeErrors.js';
 
 export interface EventStoreDbEventStoreOptions {
-  /** e.g. `esdb://localhost:2113?tls=false` (EventStoreDB 20+ or KurrentDB). */
+  /** e.g. `kurrentdb://ledger:secret@db1:2113?tlsCAFile=/etc/ledger/ca.crt` (KurrentDB 23.10 and later). */
   readonly connectionString: string;
+  /** Where correlations are looked up (the audit trail read model); without one, `readCorrelated` refuses. */
+  readonly correlations?: CorrelationIndex;
+  /** How often a reader at the end looks for new events when no wake-up came (default 1000 ms). */
+  readonly pollIntervalMs?: number;
+  readonly log?: (message: string) => void;
 }
 
 /**
- * The event log in EventStoreDB. Positions are its commit/prepare pair;
- * there is no visibility gap to guard (the server orders commits), so the
- * safe position is always the newest. System events ($…) are not ledger
- * events and are never returned.
+ * The event log in KurrentDB (or EventStoreDB). Positions are `kdb:`
+ * commit/prepare pairs; the server orders commits itself, so the safe
+ * position is always the newest. Only the ledger's own events are ever
+ * returned: system events, links, binary events and other applications'
+ * events on a shared server are skipped (see `readLedgerEvent`).
  */
 export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOptions): EventStore {
-  const client = EventStoreDBClient.connectionString(options.connectionString);
+  const parsed = parseConnectionString(options.connectionString);
+  if (!parsed.ok) throw new EventStoreSetupError(`EVENTSTORE_CONNECTION_STRING is not a KurrentDB connection string: ${parsed.reason}`);
+  const target = parsed.value;
+  const client = connect(target);
+  const log = options.log ?? (() => undefined);
+  const wakeups = createLiveWakeups(client, options.pollIntervalMs ?? 1000, log);
 
   const store: EventStore = {
     append: (streamId, events, { expectedRevision }) => esdbAppend(client, streamId, events, expectedRevision),
@@ -35,53 +52,16 @@ export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOpti
       }
     },
 
-    // Needs the server's $by_correlation_id system projection enabled (it builds $bc-<id> streams).
-    async readCorrelated(correlationId, { limit }) {
-      const events: RecordedEvent[] = [];
-      try {
-        for await (const resolved of client.readStream(`$bc-${correlationId}`, { direction: FORWARDS, fromRevision: ESDB_START, resolveLinkTos: true, maxCount: limit })) {
-          const event = fromEsdbEvent(resolved.event);
-          if (event) events.push(event);
-        }
-      } catch (error) {
-        if (!(error instanceof StreamNotFoundError)) throw error;
-      }
-      return events;
-    },
+    readCorrelated: (correlationId, { limit }) => readCorrelated({ client, index: options.correlations, scan: (page) => scanAll(client, page) }, correlationId, limit),
 
-    async readAll({ after = START, limit, types }) {
-      const wanted = types ? new Set(types) : undefined;
-      const events: RecordedEvent[] = [];
-      let cursor = after;
-      for (;;) {
-        // $all reads include their starting position: ask for one more, skip what we saw.
-        let read = 0;
-        for await (const resolved of client.readAll({ direction: FORWARDS, fromPosition: decodeEsdbPosition(cursor) ?? ESDB_START, maxCount: limit + 1 })) {
-          read += 1;
-          if (!resolved.event?.position) continue;
-          const position = encodeEsdbPosition(resolved.event.position);
-          if (position <= cursor) continue;
-          cursor = position;
-          const event = fromEsdbEvent(resolved.event);
-          if (!event || (wanted && !wanted.has(event.type))) continue;
-          events.push(event);
-          if (events.length === limit) return { events, nextPosition: position, isEnd: false };
-        }
-        if (read < limit + 1) {
-          const last = events[events.length - 1];
-          return { events, nextPosition: last ? last.position : after, isEnd: true };
-        }
-      }
-    },
+    readAll: (readOptions) => readAllPage(client, readOptions),
 
-    subscribeAll: (subscribeOptions) => subscribeAll(client, subscribeOptions),
+    subscribeAll: (subscribeOptions) => subscribeAll(store, wakeups, subscribeOptions),
 
     async headPosition() {
-      for await (const resolved of client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 100 })) {
-        const event = fromEsdbEvent(resolved.event);
-        if (event) return event.position;
-      }
-      return START;
+      const records = [];
+      for await (const resolved of client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) records.push(toScannedRecord(resolved));
+      return headOf(records);
     },
 
     async readLag() {
@@ -89,29 +69,70 @@ export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOpti
       return { newestPosition: newest, safePosition: newest, eventsBehind: 0, oldestBlockingTransactionSeconds: null };
     },
 
-    close: () => client.dispose(),
+    checkPosition: (position) => checkPositionOf('kurrentdb', position),
+
+    checkSetup: () => checkSetup(store, target, options.correlations),
+
+    async close() {
+      await wakeups.close();
+      await client.dispose();
+    },
   };
   return store;
 }
 
-async function* subscribeAll(client: EventStoreDBClient, options: SubscribeAllOptions): AsyncGenerator<RecordedEvent> {
-  const after: Position = options.after ?? START;
-  if (options.signal.aborted) return;
-  const filter = options.types
-    ? eventTypeFilter({ regex: `^(?:${options.types.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$` })
-    : excludeSystemEvents();
-  // The client's stream applies back-pressure over gRPC: an unread subscription does not grow.
-  const subscription = client.subscribeToAll({ fromPosition: decodeEsdbPosition(after) ?? ESDB_START, filter });
-  const stop = (): void => void subscription.unsubscribe();
-  options.signal.addEventListener('abort', stop, { once: true });
+function connect(target: ParsedConnectionString): KurrentDBClient {
   try {
-    for await (const resolved of subscription) {
-      if (options.signal.aborted) return;
-      const event = fromEsdbEvent(resolved.event);
-      if (event && event.position > after) yield event;
+    return KurrentDBClient.connectionString(target.normalised);
+  } catch (error) {
+    throw new EventStoreSetupError(describeStoreFailure(error, target, 'connect'), error);
+  }
+}
+
+/** One page: scans `$all` in chunks, within the page's budget (`allPaging.ts`). */
+async function readAllPage(client: KurrentDBClient, { after = START, limit, types }: ReadAllOptions): Promise<ReadAllPage> {
+  decodeEsdbPosition(after);
+  return scanAll(client, startScan(after, limit, types));
+}
+
+export async function scanAll(client: KurrentDBClient, scan: PageScan): Promise<ReadAllPage> {
+  for (;;) {
+    const requested = nextChunkSize(scan);
+    const records = [];
+    for await (const resolved of client.readAll({ direction: FORWARDS, fromPosition: decodeEsdbPosition(scan.cursor) ?? ESDB_START, maxCount: requested })) {
+      records.push(toScannedRecord(resolved));
     }
-  } finally {
-    options.signal.removeEventListener('abort', stop);
-    await subscription.unsubscribe();
+    const page = absorbChunk(scan, records, requested);
+    if (page) return page;
+  }
+}
+
+/** Pages until the end, then waits for a wake-up: pull-based, never more than a page held. */
+async function* subscribeAll(store: EventStore, wakeups: ReturnType<typeof createLiveWakeups>, options: SubscribeAllOptions): AsyncGenerator<RecordedEvent> {
+  let position: Position = options.after ?? START;
+  const types = options.types ? { types: options.types } : {};
+  while (!options.signal.aborted) {
+    const seen = wakeups.generation();
+    const page = await store.readAll({ after: position, limit: options.batchSize ?? 1000, ...types });
+    for (const event of page.events) {
+      if (options.signal.aborted) return;
+      yield event;
+    }
+    position = page.nextPosition;
+    if (page.isEnd) await wakeups.wait(seen, options.signal);
+  }
+}
+
+/** What start-up and `/ready` check: the server answers, the user may read `$all`, the correlation index is there. */
+async function checkSetup(store: EventStore, target: ParsedConnectionString, correlations: CorrelationIndex | undefined): Promise<void> {
+  try {
+    await store.headPosition();
+  } catch (error) {
+    throw new EventStoreSetupError(describeStoreFailure(error, target, 'read $all'), error);
+  }
+  try {
+    await correlations?.check();
+  } catch (error) {
+    throw new EventStoreSetupError(`correlations are looked up in the audit trail read model, which cannot be read (${(error as Error).message}): run \`order-ledger migrate\``, error);
   }
 }

@@ -1,93 +1,96 @@
-import { BACKWARDS, END, NO_STREAM, StreamNotFoundError, WrongExpectedVersionError, type EventStoreDBClient } from '@eventstore/db-client';
+import { randomUUID } from 'node:crypto';
+import {
+  BACKWARDS, END, FORWARDS, StreamNotFoundError, WrongExpectedVersionError, type KurrentDBClient,
+} from '@kurrent/kurrentdb-client';
 import { chainHash } from '../../domain/auditHash.js';
-import type { AppendResult, EventToAppend, ExpectedRevision, RecordedEvent } from '../EventStore.js';
+import type { AppendResult, EventToAppend, ExpectedRevision } from '../EventStore.js';
 import { WrongExpectedRevision } from '../WrongExpectedRevision.js';
 import { prepareAppend } from '../prepareAppend.js';
-import { fromEsdbEvent, toEventData } from './esdbEvent.js';
-import { encodeEsdbPosition } from './esdbPosition.js';
-
-/** How far back a retried append is recognised (EventStoreDB keeps no global event-id index). */
-const idempotencyWindow = 64;
-const maxAttempts = 10;
+import { decideAppend, maxAnyAttempts, readPlanFor, retryDelayMs, settleWrite, type StoredEvent } from './appendDecision.js';
+import { readLedgerEvent, toEventData, type ClientRecordedEvent } from './esdbEvent.js';
+import { isTransient } from './storeErrors.js';
+import { protectNewStream } from './streamAcl.js';
 
 /**
- * Appends with the audit chain in metadata. Chaining needs the stream head,
- * so every append is sent with the exact revision it chained from; `any`
- * and `stream_exists` retry on fresh heads when another writer got in first
- * (the caveat: a hot stream can exhaust the retries). Duplicates are
- * recognised in the last `idempotencyWindow` events, like the PostgreSQL
- * adapter's rule: all ids consecutive in order = replay, any overlap = conflict.
+ * Appends with the audit chain in metadata. Chaining needs the head, so
+ * every write is sent at the exact revision it chained from; the decisions
+ * are in `appendDecision.ts`. Reads on this path ask for the leader: a
+ * follower's index trails the writer.
  */
 export async function esdbAppend(
-  client: EventStoreDBClient,
+  client: KurrentDBClient,
   streamId: string,
   events: readonly EventToAppend[],
-  expectedRevision: ExpectedRevision,
+  expected: ExpectedRevision,
 ): Promise<AppendResult> {
   for (let attempt = 1; ; attempt += 1) {
-    const tail = await readTail(client, streamId, Math.max(idempotencyWindow, events.length));
-    const head = tail[0];
-    const replay = recognise(streamId, expectedRevision, events, tail);
-    if (replay) return replay;
-    const actual = head ? head.revision : 'no_stream';
-    if (
-      (expectedRevision === 'no_stream' && head) ||
-      (expectedRevision === 'stream_exists' && !head) ||
-      (typeof expectedRevision === 'bigint' && actual !== expectedRevision)
-    ) {
-      throw new WrongExpectedRevision(streamId, expectedRevision, actual);
+    const stored = readPlanFor(expected) === 'head' ? await readBackwards(client, streamId, 1) : await readBackwards(client, streamId, undefined);
+    let decision = decideAppend(streamId, expected, events, { head: stored[0], stored });
+    if (decision.kind === 'check-range') {
+      const range = await readForwards(client, streamId, decision.fromRevision, decision.count);
+      decision = decideAppend(streamId, expected, events, { head: stored[0], stored: range, checkedRange: true });
     }
+    if (decision.kind === 'replay') return decision.result;
+    if (decision.kind === 'conflict') throw decision.error;
+    if (decision.kind !== 'send') throw new Error(`append to ${streamId}: undecided after reading the range`);
+
+    const writeId = randomUUID();
     const prepared = prepareAppend(streamId, events, new Date());
-    let prevHash = head ? head.hash : null;
+    let prevHash = decision.prevHash;
     const data = events.map((event, i) => {
       const hash = chainHash(prevHash, prepared.canonical[i] as string);
-      const audit = { hash, prevHash, recordedAt: prepared.recordedAt };
+      const audit = { hash, prevHash, recordedAt: prepared.recordedAt, writeId };
       prevHash = hash;
       return toEventData(event, audit, event.data ?? null);
     });
+    if (decision.revision === 'no_stream') await protectNewStream(client, streamId);
+    const first = decision.revision === 'no_stream' ? 0n : decision.revision + 1n;
     try {
-      const result = await client.appendToStream(streamId, data, { expectedRevision: head ? head.revision : NO_STREAM });
-      if (result.position) return { nextRevision: result.nextExpectedRevision, position: encodeEsdbPosition(result.position), idempotentReplay: false };
-      // The server answers a duplicate it deduplicated itself without a position:
-      // a racing copy of this append won. Answer with the original.
-      const stored = await readTail(client, streamId, Math.max(idempotencyWindow, events.length));
-      const original = recognise(streamId, expectedRevision, events, stored);
-      if (original) return original;
-      throw new Error(`EventStoreDB accepted the append to ${streamId} without a position, and its events are not at the head`);
+      await client.appendToStream(streamId, data, { streamState: decision.revision });
     } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError)) throw error;
-      const retry = (expectedRevision === 'any' || expectedRevision === 'stream_exists') && attempt < maxAttempts;
-      if (!retry) {
-        const now = error.actualVersion === NO_STREAM ? 'no_stream' : (error.actualVersion as bigint);
-        throw new WrongExpectedRevision(streamId, expectedRevision, now, error.message);
+      if (error instanceof WrongExpectedVersionError) {
+        const retry = (expected === 'any' || expected === 'stream_exists') && attempt < maxAnyAttempts;
+        if (retry) {
+          await new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt, Math.random())));
+          continue;
+        }
+        const now = typeof error.actualState === 'bigint' ? error.actualState : 'no_stream';
+        throw new WrongExpectedRevision(streamId, expected, now, error.message);
       }
+      // A timeout may hide a write that happened, or a repeat the server dropped because its original was not indexed yet.
+      if (!isTransient(error)) throw error;
+      const settled = settleWrite(streamId, expected, events, writeId, await readForwards(client, streamId, first, events.length));
+      if (settled.kind === 'absent') throw error;
+      if (settled.kind === 'conflict') throw settled.error;
+      return settled.result;
     }
+    // Success may be a repeat the server deduplicated into the original: the write ids tell.
+    const settled = settleWrite(streamId, expected, events, writeId, await readForwards(client, streamId, first, events.length));
+    if (settled.kind === 'conflict') throw settled.error;
+    if (settled.kind === 'absent') throw new Error(`KurrentDB acknowledged the append to ${streamId} at revision ${first}, but the events are not there`);
+    return settled.result;
   }
 }
 
-function recognise(streamId: string, expected: ExpectedRevision, events: readonly EventToAppend[], tail: readonly RecordedEvent[]): AppendResult | undefined {
-  const byId = new Map(tail.map((event) => [event.id, event]));
-  const found = events.map((event) => byId.get(event.id.toLowerCase()));
-  if (found.every((event) => event === undefined)) return undefined;
-  const first = found[0];
-  const consecutive = first !== undefined && found.every((event, i) => event !== undefined && event.revision === first.revision + BigInt(i));
-  const head = tail[0];
-  if (!consecutive) throw new WrongExpectedRevision(streamId, expected, head ? head.revision : 'no_stream', 'some of these event ids are already stored');
-  const last = found[found.length - 1] as RecordedEvent;
-  return { nextRevision: last.revision, position: last.position, idempotentReplay: true };
+/** The newest `count` ledger events of the stream (all when undefined), newest first; none for a missing stream. */
+async function readBackwards(client: KurrentDBClient, streamId: string, count: number | undefined): Promise<StoredEvent[]> {
+  return collect(client.readStream(streamId, { direction: BACKWARDS, fromRevision: END, requiresLeader: true, ...(count === undefined ? {} : { maxCount: count }) }));
 }
 
-/** The newest `count` events of the stream, newest first. */
-async function readTail(client: EventStoreDBClient, streamId: string, count: number): Promise<RecordedEvent[]> {
-  const events: RecordedEvent[] = [];
+async function readForwards(client: KurrentDBClient, streamId: string, from: bigint, count: number): Promise<StoredEvent[]> {
+  return collect(client.readStream(streamId, { direction: FORWARDS, fromRevision: from, maxCount: count, requiresLeader: true }));
+}
+
+async function collect(read: AsyncIterable<{ event?: unknown }>): Promise<StoredEvent[]> {
+  const stored: StoredEvent[] = [];
   try {
-    for await (const resolved of client.readStream(streamId, { direction: BACKWARDS, fromRevision: END, maxCount: count })) {
-      const event = fromEsdbEvent(resolved.event);
-      if (event) events.push(event);
+    for await (const resolved of read) {
+      const ledger = readLedgerEvent(resolved.event as ClientRecordedEvent | undefined);
+      if (ledger) stored.push(ledger);
     }
   } catch (error) {
     if (error instanceof StreamNotFoundError) return [];
     throw error;
   }
-  return events;
+  return stored;
 }

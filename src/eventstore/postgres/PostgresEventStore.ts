@@ -6,6 +6,8 @@ import { readAllPage } from './readAllPage.js';
 import { rowToEvent, type EventRow } from './rowToEvent.js';
 import { headPositionSql, readCorrelatedSql, readLagSql, readStreamSql } from './sql.js';
 import { subscribeAll } from './subscribeAll.js';
+import { EventStoreSetupError } from '../EventStoreSetupError.js';
+import { checkPositionOf } from '../positionOrigin.js';
 import { createWakeups } from './wakeups.js';
 
 export interface PostgresEventStoreOptions {
@@ -77,6 +79,19 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
         eventsBehind: Number(behind),
         oldestBlockingTransactionSeconds: age,
       };
+    },
+
+    checkPosition: (position) => checkPositionOf('postgres', position),
+
+    async checkSetup() {
+      try {
+        await pool.query({ ...headPositionSql, rowMode: 'array' });
+      } catch (error) {
+        const missing = (error as { code?: unknown }).code === '42P01';
+        throw new EventStoreSetupError(missing
+          ? 'the PostgreSQL event log (ledger.events) does not exist: run `order-ledger migrate` against DATABASE_URL'
+          : `the PostgreSQL event log does not answer: ${(error as Error).message}`, error);
+      }
     },
 
     async close() {

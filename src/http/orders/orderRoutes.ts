@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isCorrelationsUnavailable } from '../../eventstore/CorrelationIndex.js';
 import type { EventStore } from '../../eventstore/EventStore.js';
 import { problem, sendProblem } from '../problem.js';
 import { historyCsv, historyEntry, verificationBody, verifyHistory } from './historyView.js';
@@ -87,8 +88,14 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
         params: z.object({ correlationId: z.string().min(1).max(128) }),
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(1000) }),
       },
-    }, async (request) => {
-      const events = await store.readCorrelated(request.params.correlationId, { limit: request.query.limit });
+    }, async (request, reply) => {
+      const events = await store.readCorrelated(request.params.correlationId, { limit: request.query.limit }).catch((error: unknown) => {
+        if (isCorrelationsUnavailable(error)) return error;
+        throw error;
+      });
+      if (isCorrelationsUnavailable(events)) {
+        return sendProblem(reply, problem(503, 'CORRELATIONS_UNAVAILABLE', 'Correlations cannot be answered completely now', { detail: events.message }));
+      }
       return { correlationId: request.params.correlationId, events: events.map((e) => ({ orderKey: e.metadata.orderKey ?? null, ...historyEntry(e) })) };
     });
 

@@ -11,11 +11,21 @@ async function refusal(promise: Promise<unknown>): Promise<WrongExpectedRevision
   return error as WrongExpectedRevision;
 }
 
+/** What an adapter's test file can add to the suite. */
+export interface ContractOptions {
+  /**
+   * Writes events to `streamId` the way another application sharing the
+   * store would (not through the port); absent where the store holds only
+   * the ledger's events, with the reason.
+   */
+  readonly writeForeign?: ((streamId: string) => Promise<void>) | { readonly skipBecause: string };
+}
+
 /**
  * What every EventStore adapter promises. Each test writes to streams of
  * its own, so the suite also runs against a shared server.
  */
-export function eventStoreContract(name: string, makeStore: () => Promise<EventStore>): void {
+export function eventStoreContract(name: string, makeStore: () => Promise<EventStore>, options: ContractOptions = {}): void {
   describe(`${name} event store contract`, () => {
     let store: EventStore;
     beforeAll(async () => {
@@ -91,6 +101,25 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
         const stream = uniqueStream();
         const batch = someEvents(2);
         const results = await Promise.all(Array.from({ length: 5 }, () => store.append(stream, batch, { expectedRevision: 'any' })));
+        expect(results.filter((r) => !r.idempotentReplay)).toHaveLength(1);
+        expect(new Set(results.map((r) => r.position)).size).toBe(1);
+        expect(await readStreamAll(store, stream)).toHaveLength(2);
+      });
+
+      it('answers racing duplicates sent at the same exact revision as replays of one write, never as conflicts', async () => {
+        const stream = uniqueStream();
+        await store.append(stream, [anEvent()], { expectedRevision: 'no_stream' });
+        const batch = someEvents(3);
+        const results = await Promise.all(Array.from({ length: 6 }, () => store.append(stream, batch, { expectedRevision: 0n })));
+        expect(results.filter((r) => !r.idempotentReplay)).toHaveLength(1);
+        expect(results.map((r) => [r.nextRevision, r.position])).toEqual(results.map(() => [3n, results[0]!.position]));
+        expect((await readStreamAll(store, stream)).map((e) => e.id)).toEqual([expect.any(String), ...batch.map((e) => e.id)]);
+      });
+
+      it('answers racing creations of a stream with no_stream as one write and replays', async () => {
+        const stream = uniqueStream();
+        const batch = someEvents(2);
+        const results = await Promise.all(Array.from({ length: 5 }, () => store.append(stream, batch, { expectedRevision: 'no_stream' })));
         expect(results.filter((r) => !r.idempotentReplay)).toHaveLength(1);
         expect(new Set(results.map((r) => r.position)).size).toBe(1);
         expect(await readStreamAll(store, stream)).toHaveLength(2);
@@ -187,6 +216,26 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
         expect(position >= last.position).toBe(true);
       });
 
+      const foreign = options.writeForeign;
+      it.skipIf(typeof foreign !== 'function')(`ignores events the ledger did not write${typeof foreign === 'object' ? ` (skipped: ${foreign.skipBecause})` : ''}`, async () => {
+        const write = foreign as (streamId: string) => Promise<void>;
+        const before = await store.headPosition();
+        const own = uniqueStream();
+        const shared = uniqueStream('shared');
+        await write(shared);
+        await store.append(own, someEvents(2), { expectedRevision: 'no_stream' });
+        await write(uniqueStream('other-app'));
+        const last = await store.append(own, [anEvent()], { expectedRevision: 1n });
+        await write(shared);
+        await untilReadable(store, await store.headPosition());
+        const read = await readAllOf(store, new Set([own, shared]), before, 2);
+        expect(read.map((e) => [e.streamId, e.revision])).toEqual([[own, 0n], [own, 1n], [own, 2n]]);
+        expect(await readStreamAll(store, shared)).toEqual([]);
+        const seen = await subscribeUntil(store, { after: before, streams: new Set([own, shared]), count: 3, batchSize: 2 });
+        expect(seen.map((e) => e.position)).toEqual(read.map((e) => e.position));
+        expect(await store.headPosition() >= last.position).toBe(true);
+      });
+
       it('finds every event of a correlation across streams, in log order', async () => {
         const correlationId = `flow-${uniqueStream()}`;
         const tagged = (type: string) => ({ ...anEvent(type), metadata: { correlationId } });
@@ -213,6 +262,24 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
           expect(event.hash).toBe(chainHash(prev, text));
           prev = event.hash;
         }
+      });
+    });
+
+    describe('positions', () => {
+      it('checks the positions it issued, and refuses anything else as a RangeError naming why', async () => {
+        const result = await store.append(uniqueStream(), [anEvent()], { expectedRevision: 'no_stream' });
+        expect(store.checkPosition(result.position)).toBe(result.position);
+        expect(store.checkPosition('')).toBe(START);
+        // A well-formed position of the other kind of store: the checkpoint an operator carried across a switch.
+        const otherStores = result.position.startsWith('kdb:') ? '0000000000000001-0000000000000001' : 'kdb:0000000000000001-0000000000000001';
+        for (const bad of ['end', 'kdb:zz', '0000000000000001-00000000000000', otherStores]) {
+          expect(() => store.checkPosition(bad), bad).toThrow(RangeError);
+          await expect(store.readAll({ after: bad as Position, limit: 1 }), bad).rejects.toThrow(RangeError);
+        }
+      });
+
+      it('answers that it is set up', async () => {
+        await expect(store.checkSetup()).resolves.toBeUndefined();
       });
     });
 

@@ -1,0 +1,83 @@
+import { END, excludeSystemEvents, type KurrentDBClient } from '@kurrent/kurrentdb-client';
+
+/**
+ * One live subscription per store, used only to wake readers that reached
+ * the end of `$all`; they then read pages themselves. The subscription is
+ * always drained at once, so the server never drops it as a slow
+ * subscriber (23.10 does, without resubscribing); when it drops anyway it
+ * is opened again with back-off, and readers also wake every `pollMs`.
+ */
+export interface LiveWakeups {
+  /** Counts wake-ups: a reader notes it before reading, so a write between its read and its wait is not missed. */
+  generation(): number;
+  /** Resolves on the next wake-up after `seen`, after `pollMs`, or when `signal` aborts. */
+  wait(seen: number, signal: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createLiveWakeups(client: KurrentDBClient, pollMs: number, log: (message: string) => void): LiveWakeups {
+  let generation = 0;
+  let waiters = new Set<() => void>();
+  let running: Promise<void> | undefined;
+  let closed = false;
+  let unsubscribe: (() => Promise<void>) | undefined;
+  let stopSleeping = (): void => undefined;
+  const sleep = (ms: number) => new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    stopSleeping = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+
+  const wakeAll = () => {
+    generation += 1;
+    const current = waiters;
+    waiters = new Set();
+    for (const wake of current) wake();
+  };
+
+  async function follow(): Promise<void> {
+    for (let failures = 0; !closed;) {
+      const subscription = client.subscribeToAll({ fromPosition: END, filter: excludeSystemEvents() });
+      unsubscribe = () => subscription.unsubscribe();
+      try {
+        for await (const _event of subscription) {
+          failures = 0;
+          wakeAll();
+        }
+      } catch (error) {
+        if (closed) return;
+        failures += 1;
+        log(`live subscription to $all dropped (${(error as Error).message}); reopening, readers poll meanwhile`);
+      }
+      if (!closed) await sleep(Math.min(30_000, 250 * 2 ** Math.min(failures, 7)));
+    }
+  }
+
+  return {
+    generation: () => generation,
+    wait(seen, signal) {
+      running ??= follow();
+      if (seen !== generation || signal.aborted) return Promise.resolve();
+      return new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, pollMs);
+        signal.addEventListener('abort', done, { once: true });
+        waiters.add(done);
+      });
+    },
+    async close() {
+      closed = true;
+      wakeAll();
+      stopSleeping();
+      await unsubscribe?.().catch(() => undefined);
+      await running?.catch(() => undefined);
+    },
+  };
+}
