@@ -47,9 +47,9 @@ describe('order-ledger verify, run as a process', () => {
 
   it('exits 1 when a chain is broken, for the whole log and for one order', async () => {
     // Only a superuser who disables the guard triggers can do this; the service's connection cannot.
-    await db.pool.query('ALTER TABLE ledger.events DISABLE TRIGGER USER');
-    await db.pool.query("UPDATE ledger.events SET data = jsonb_set(data, '{i}', '99') WHERE stream_id = 'order-TAMPERED-1' AND revision = 1");
-    await db.pool.query('ALTER TABLE ledger.events ENABLE TRIGGER USER');
+    await db.owner.query('ALTER TABLE ledger.events DISABLE TRIGGER USER');
+    await db.owner.query("UPDATE ledger.events SET data = jsonb_set(data, '{i}', '99') WHERE stream_id = 'order-TAMPERED-1' AND revision = 1");
+    await db.owner.query('ALTER TABLE ledger.events ENABLE TRIGGER USER');
 
     const whole = await cli(['verify'], { DATABASE_URL: db.url });
     expect(whole.stdout).toContain('1 broken');
