@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { defaultDomainPolicy, type DomainPolicy } from './domain/domainPolicy.js';
 import { ownershipPolicyFrom } from './domain/ownershipPolicy.js';
 import { createEventStore } from './eventstore/createEventStore.js';
+import { foreignCheckpoints } from './eventstore/foreignCheckpoints.js';
 import type { EventStore } from './eventstore/EventStore.js';
 import { ApiKeyStore } from './http/auth/ApiKeyStore.js';
 import { bootstrapKeys, formatNewKeys } from './http/auth/bootstrapKeys.js';
@@ -56,6 +57,9 @@ export async function startService(config: Config, logger: Logger = createLogger
     cleanup.push(() => store.close());
     // Stop now, naming the missing set-up, rather than serve 500s and crash-loop projections.
     await store.checkSetup();
+    for (const stale of await foreignCheckpoints(database.pool, store)) {
+      logger.error({ checkpoint: stale }, `${stale.kind} ${stale.name} is at a position this event store did not issue (${stale.position}); it cannot resume until reset: ${stale.fix}`);
+    }
     const keys = await ApiKeyStore.open(database.pool, { refreshMs: config.apiKeysRefreshMs, log: (m) => logger.warn(m) });
     keys.watch();
     cleanup.push(() => keys.stop());

@@ -138,6 +138,20 @@ describe('the integrator admin API', () => {
     expect((await call('DELETE', '/v1/integrators/crm-api', admin)).statusCode).toBe(204);
   });
 
+  it('refuses a start or reset position another event store issued, as a 400 naming that store', async () => {
+    const carried = 'kdb:0000000000000001-0000000000000001';
+    const create = await call('POST', '/v1/integrators', admin, { name: 'carried-over', url: 'http://127.0.0.1:9/x', startAfter: carried });
+    expect(create.statusCode).toBe(400);
+    expect(create.json()).toMatchObject({ code: 'INVALID_POSITION', errors: [{ path: 'body.startAfter' }] });
+    expect((await call('GET', '/v1/integrators/carried-over', read)).statusCode).toBe(404);
+    await call('POST', '/v1/integrators', admin, { name: 'kept', url: 'http://127.0.0.1:9/x' });
+    const reset = await call('POST', '/v1/integrators/kept/reset', admin, { position: carried });
+    expect(reset.statusCode).toBe(400);
+    expect(reset.json().detail).toMatch(/is a KurrentDB\/EventStoreDB position, but this ledger's log is in PostgreSQL/);
+    expect((await call('GET', '/v1/integrators/kept', read)).json()).toMatchObject({ checkpoint: '' });
+    await call('DELETE', '/v1/integrators/kept', admin);
+  });
+
   it('needs the admin scope to change anything, and names what it cannot find', async () => {
     expect((await call('POST', '/v1/integrators/nope/pause', read)).statusCode).toBe(403);
     const missing = await call('POST', '/v1/integrators/nope/reset', admin, { position: '' });
