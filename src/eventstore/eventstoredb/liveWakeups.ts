@@ -39,9 +39,9 @@ export function createLiveWakeups(client: KurrentDBClient, pollMs: number, log: 
 
   async function follow(): Promise<void> {
     for (let failures = 0; !closed;) {
-      const subscription = client.subscribeToAll({ fromPosition: END, filter: excludeSystemEvents() });
-      unsubscribe = () => subscription.unsubscribe();
       try {
+        const subscription = client.subscribeToAll({ fromPosition: END, filter: excludeSystemEvents() });
+        unsubscribe = () => subscription.unsubscribe();
         for await (const _event of subscription) {
           failures = 0;
           wakeAll();
@@ -58,7 +58,8 @@ export function createLiveWakeups(client: KurrentDBClient, pollMs: number, log: 
   return {
     generation: () => generation,
     wait(seen, signal) {
-      running ??= follow();
+      // Never rejects: a failure is logged and retried inside.
+      running ??= follow().catch((error: Error) => log(`live wake-ups stopped: ${error.message}; readers poll`));
       if (seen !== generation || signal.aborted) return Promise.resolve();
       return new Promise((resolve) => {
         const done = () => {
