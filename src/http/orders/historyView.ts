@@ -44,12 +44,23 @@ export function verificationBody(v: ChainVerification) {
     : { ok: false as const, checked: v.checked, reason: v.reason, brokenAt: { index: v.brokenAt.index, eventId: v.brokenAt.eventId, revision: v.brokenAt.revision === null ? null : Number(v.brokenAt.revision) } };
 }
 
-const csvHeader = ['revision', 'position', 'event_id', 'type', 'system', 'instance', 'actor_type', 'actor_id', 'occurred_at', 'received_at', 'recorded_at', 'correlation_id', 'causation_id', 'source_document', 'data', 'prev_hash', 'hash'];
+const csvHeader = ['revision', 'position', 'event_id', 'type', 'system', 'instance', 'actor_type', 'actor_id', 'occurred_at', 'received_at', 'recorded_at', 'correlation_id', 'causation_id', 'source_document', 'data', 'prev_hash', 'hash', 'chain_verified', 'chain_link'];
 
-export function historyCsv(entries: readonly HistoryEntry[]): string {
-  return toCsv(csvHeader, entries.map((e) => [
+type Verification = ReturnType<typeof verificationBody>;
+
+/**
+ * The history as auditors file it. The chain's verdict travels in the body,
+ * where a saved or forwarded file keeps it: `chain_verified` is the whole
+ * history's, `chain_link` each row's (`ok`, the reason at the first broken
+ * link, `unverified` after it, since nothing past a break can be trusted).
+ */
+export function historyCsv(entries: readonly HistoryEntry[], verification: Verification): string {
+  const brokenAt = verification.ok ? Infinity : verification.brokenAt.index;
+  const link = (index: number) => (index < brokenAt ? 'ok' : index === brokenAt && !verification.ok ? verification.reason : 'unverified');
+  return toCsv(csvHeader, entries.map((e, index) => [
     e.revision, e.position, e.eventId, e.type, e.system?.kind, e.system?.instance, e.actor?.type, e.actor?.id,
     e.occurredAt, e.receivedAt, e.recordedAt, e.correlationId, e.causationId,
     e.sourceDocument ? JSON.stringify(e.sourceDocument) : '', JSON.stringify(e.data), e.prevHash, e.hash,
+    verification.ok, link(index),
   ]));
 }

@@ -49,16 +49,18 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
 
     app.get('/v1/orders/:orderRef', {
       config: { scope: 'read' },
-      schema: { tags: ['orders'], summary: 'Current state of an order (ETag = revision)', params: orderRefParams },
+      schema: { tags: ['orders'], summary: 'Current state of an order (ETag = revision), with its hash chain verified (verification, X-Chain-Verified)', params: orderRefParams },
     }, async (request, reply) => {
       const orderKey = await known(request.params.orderRef, reply);
       if (orderKey === undefined) return reply;
-      const order = await service.current(orderKey);
+      // The whole stream, verified on every read: a state folded from a broken chain is served marked as such.
+      const order = await service.load(orderKey);
       if (order.revision === 'no_stream') return notFound(reply, request.params.orderRef);
+      const verification = verificationBody(verifyHistory(order.recorded));
       const etag = `"${order.revision}"`;
-      void reply.header('etag', etag);
+      void reply.header('etag', etag).header('x-chain-verified', String(verification.ok));
       if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-      return orderView(orderKey, order.state, order.revision);
+      return { ...orderView(orderKey, order.state, order.revision), verification };
     });
 
     app.get('/v1/orders/:orderRef/history', {
@@ -76,7 +78,7 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="order-${orderKey}-history.csv"`)
-          .send(historyCsv(entries));
+          .send(historyCsv(entries, verification));
       }
       return { orderKey, verification, events: entries };
     });
