@@ -35,12 +35,15 @@ export interface Service {
 export interface StartOptions {
   /** Create and print the first keys on an embedded database that has none (default true). */
   bootstrapKeys?: boolean;
+  /** Called if the embedded PostgreSQL stops under the running service (default: logged as fatal). */
+  onDatabaseLost?: (message: string) => void;
 }
 
 /** The composition root: reads nothing but `config`, wires the real adapters, listens. */
 export async function startService(config: Config, logger: Logger = createLogger(config.logLevel), options: StartOptions = {}): Promise<Service> {
   const policy = await domainPolicyFrom(config);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, migrationUrl: config.migrationUrl, dataDir: config.dataDir, log: (message) => logger.info(message) });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, migrationUrl: config.migrationUrl, dataDir: config.dataDir, log: (message) => logger.info(message),
+    onServerExit: options.onDatabaseLost ?? ((message) => logger.fatal(message)) });
   const cleanup: (() => Promise<void>)[] = [() => database.close()];
   const stopAll = async () => {
     for (const step of cleanup.reverse()) await step().catch((error: Error) => logger.error({ err: error }, 'shutdown step failed'));

@@ -11,7 +11,13 @@ export function registerServe(program: Command): void {
     .action(async () => {
       const config = exitWith(() => loadConfig());
       const logger = createLogger(config.logLevel);
-      const service = await startService(config, logger).catch((error: Error) => {
+      const service = await startService(config, logger, {
+        // Without its database the ledger can only fail every request: say why and exit, so a supervisor restarts both.
+        onDatabaseLost: (message) => {
+          logger.fatal(`${message}; order-ledger cannot run without it and exits`);
+          process.exit(1);
+        },
+      }).catch((error: Error) => {
         logger.fatal({ err: error }, 'start-up failed');
         process.exit(1);
       });

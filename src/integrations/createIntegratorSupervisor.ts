@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { EventStore } from '../eventstore/EventStore.js';
 import type { Logger } from '../logger.js';
+import { holdClient } from '../postgres/holdClient.js';
 import { sleep } from './backoffDelay.js';
 import { CircuitBreaker } from './CircuitBreaker.js';
 import type { Fetch } from './deliverWebhook.js';
@@ -28,6 +29,14 @@ export interface IntegratorSupervisor {
   stop(): Promise<void>;
   /** Names of the integrators this instance is delivering for now. */
   running(): string[];
+  /** Integrators whose last run ended on an error (a lost connection, say) and that have not delivered again since. */
+  troubled(): IntegratorTrouble[];
+}
+
+export interface IntegratorTrouble {
+  readonly integrator: string;
+  readonly error: string;
+  readonly since: Date;
 }
 
 interface ActiveRun {
@@ -51,6 +60,7 @@ export function createIntegratorSupervisor(deps: IntegratorSupervisorDeps): Inte
   const parked = new ParkedEventRepository(deps.pool);
   const breakers = new Map<string, CircuitBreaker>();
   const active = new Map<string, ActiveRun>();
+  const troubles = new Map<string, IntegratorTrouble>();
   const log = deps.logger.child({ component: 'integrators' });
   const pollMs = deps.pollMs ?? 1000;
   const valueAtRisk = deps.valueAtRisk ?? orderValueAtRisk(deps.store);
@@ -68,12 +78,20 @@ export function createIntegratorSupervisor(deps: IntegratorSupervisorDeps): Inte
     const run: ActiveRun = { epoch: spec.epoch, controller: new AbortController(), delivering: false };
     active.set(spec.config.name, run);
     run.done = runLocked(spec.config.name, run, breakerFor(spec), bodyBuilderFor(spec.config.preset, deps.store))
-      .catch((error: Error) => log.error({ err: error, integrator: spec.config.name }, 'integrator run failed; restarting on the next poll'))
+      .catch((error: Error) => {
+        log.error({ err: error, integrator: spec.config.name }, 'integrator run failed; restarting from its checkpoint on the next poll');
+        const previous = troubles.get(spec.config.name);
+        troubles.set(spec.config.name, { integrator: spec.config.name, error: error.message, since: previous?.since ?? new Date() });
+      })
       .finally(() => active.delete(spec.config.name));
   };
 
   const runLocked = async (name: string, run: ActiveRun, breaker: CircuitBreaker, bodyFor: BodyBuilder) => {
-    const client = await deps.pool.connect();
+    const held = await holdClient(deps.pool);
+    const { client } = held;
+    // The lock dies with the connection: stop delivering at once, or another instance could deliver beside us.
+    const lost = () => run.controller.abort();
+    held.lost.addEventListener('abort', lost, { once: true });
     let locked = false;
     let broken: Error | undefined;
     try {
@@ -85,19 +103,22 @@ export function createIntegratorSupervisor(deps: IntegratorSupervisorDeps): Inte
       if (!spec || spec.paused || spec.stopped || run.controller.signal.aborted) return;
       run.epoch = spec.epoch;
       run.delivering = true;
+      troubles.delete(name);
       log.info({ integrator: name, after: spec.position }, 'integrator delivering');
       const end: RunEnd = await runIntegrator(spec, {
         store: deps.store, integrators, parked, logger: log, breaker, bodyFor, valueAtRisk,
         ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.random ? { random: deps.random } : {}),
       }, run.controller.signal);
+      if (held.lost.aborted) throw held.lost.reason;
       log.info({ integrator: name, end }, 'integrator run ended');
     } catch (error) {
-      broken = error as Error;
-      throw error;
+      broken = held.lost.aborted ? (held.lost.reason as Error) : (error as Error);
+      throw broken;
     } finally {
+      held.lost.removeEventListener('abort', lost);
       if (locked && !broken) await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [lockClass, name]).catch((e: Error) => (broken = e));
       // A connection in doubt is destroyed, which releases its locks too.
-      client.release(broken);
+      held.release(broken);
     }
   };
 
@@ -110,6 +131,11 @@ export function createIntegratorSupervisor(deps: IntegratorSupervisorDeps): Inte
     }
     for (const spec of specs) {
       if (!spec.paused && !spec.stopped && !active.has(spec.config.name)) launch(spec);
+    }
+    // An integrator paused, stopped or removed is not retrying; its old trouble no longer says anything.
+    for (const name of troubles.keys()) {
+      const spec = byName.get(name);
+      if (!spec || spec.paused || spec.stopped) troubles.delete(name);
     }
   };
 
@@ -132,5 +158,6 @@ export function createIntegratorSupervisor(deps: IntegratorSupervisorDeps): Inte
       await Promise.all([...active.values()].map((run) => run.done));
     },
     running: () => [...active.entries()].filter(([, run]) => run.delivering).map(([name]) => name),
+    troubled: () => [...troubles.values()],
   };
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from './embeddedPostgres.js';
 import { migrate } from './migrate.js';
+import { watchPostmaster } from './watchPostmaster.js';
 import { ensureServiceRole, historyRewriteRisk, loginOf } from './serviceRole.js';
 
 /** The service's PostgreSQL: a pool on a migrated database, and how to let go of it. */
@@ -21,6 +22,12 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   poolSize?: number;
   log?: (message: string) => void;
+  /**
+   * Called if the embedded server stops while the database is open (never
+   * after close()). The caller decides: a service cannot do its job without
+   * it and should exit non-zero with the message.
+   */
+  onServerExit?: (message: string) => void;
 }
 
 export const embeddedDatabaseName = 'order_ledger';
@@ -64,17 +71,25 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   });
   // An idle client that loses its server must not crash the process.
   pool.on('error', (error) => log(`idle PostgreSQL client error: ${error.message}`));
+  // Nor a checked-out one between two queries (the pool listens only to idle
+  // clients): its next query fails instead, and the caller's error path runs.
+  // Long-held clients also learn of the loss at once (holdClient).
+  pool.on('connect', (client) => client.on('error', (error) => log(`PostgreSQL connection lost: ${error.message}`)));
   const risk = await historyRewriteRisk(pool).catch(async (error: unknown) => {
     await pool.end();
     await embedded?.stop();
     throw error;
   });
   if (risk) log(`WARNING: ${risk}, so it could rewrite history unseen by the database's own checks; set LEDGER_MIGRATION_URL and give DATABASE_URL a login of its own (docs/roles.md)`);
+  const unwatch = embedded && options.onServerExit
+    ? watchPostmaster(path.join(options.dataDir, 'postgres'), options.onServerExit)
+    : () => undefined;
   return {
     url,
     pool,
     embedded,
     async close() {
+      unwatch();
       await pool.end();
       await embedded?.stop();
     },

@@ -25,6 +25,13 @@ export interface ProjectionRunnerOptions {
 /** What this process is doing with a projection right now. */
 export type WorkerState = 'active' | 'standby' | 'failed' | 'stopped';
 
+/** A projection whose last session ended on an error and has not followed the log again since. */
+export interface WorkerTrouble {
+  readonly projection: string;
+  readonly error: string;
+  readonly since: Date;
+}
+
 /**
  * Feeds every projection from the log, each in its own loop: a failure or a
  * standby in one never holds up another. Per projection, at most one worker
@@ -36,6 +43,7 @@ export class ProjectionRunner {
   readonly projections: readonly Projection[];
   private readonly states = new Map<string, WorkerState>();
   private readonly loops = new Map<string, Promise<void>>();
+  private readonly troubles = new Map<string, WorkerTrouble>();
   private controller = new AbortController();
 
   constructor(private readonly options: ProjectionRunnerOptions) {
@@ -65,6 +73,11 @@ export class ProjectionRunner {
     return this.states.get(name) ?? 'stopped';
   }
 
+  /** Projections retrying after a lost connection or another error, for readiness and status. */
+  troubled(): WorkerTrouble[] {
+    return [...this.troubles.values()];
+  }
+
   private startLoop(projection: Projection): void {
     if (this.loops.has(projection.name)) return;
     const loop = this.loop(projection, this.controller.signal).finally(() => this.loops.delete(projection.name));
@@ -76,6 +89,7 @@ export class ProjectionRunner {
     const options = {
       pool: this.pool, store: this.store, projection, logger,
       batchSize: this.options.batchSize ?? 10_000, idleMs: this.options.idleMs ?? 5,
+      onLeading: () => this.troubles.delete(projection.name),
     };
     while (!signal.aborted) {
       let end: SessionEnd | 'crashed';
@@ -85,7 +99,9 @@ export class ProjectionRunner {
       } catch (error) {
         if (!signal.aborted) {
           const level = isTransient(error) ? 'warn' : 'error';
-          logger[level]({ err: error, projection: projection.name }, 'projection worker stopped by an error; retrying');
+          logger[level]({ err: error, projection: projection.name }, 'projection worker stopped by an error; retrying from its checkpoint');
+          const previous = this.troubles.get(projection.name);
+          this.troubles.set(projection.name, { projection: projection.name, error: (error as Error).message, since: previous?.since ?? new Date() });
         }
         end = 'crashed';
       }
@@ -94,10 +110,14 @@ export class ProjectionRunner {
         return;
       }
       if (end === 'stopped' || signal.aborted) break;
-      if (end === 'not-leader') this.states.set(projection.name, 'standby');
+      if (end === 'not-leader') {
+        this.states.set(projection.name, 'standby');
+        this.troubles.delete(projection.name);
+      }
       if (end !== 'moved') await sleep(this.options.retryMs ?? 2000, signal);
     }
     this.states.set(projection.name, 'stopped');
+    this.troubles.delete(projection.name);
   }
 }
 

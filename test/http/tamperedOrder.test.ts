@@ -13,9 +13,9 @@ beforeAll(async () => {
   // Read once first, so that any state the service keeps in memory was folded from the genuine events.
   await t.app.inject({ method: 'GET', url: '/v1/orders/V-FORGED', headers: t.auth.CRM });
   // Only a superuser disabling the guard trigger can do this; the service's own path refuses it.
-  await t.db.pool.query('ALTER TABLE ledger.events DISABLE TRIGGER USER');
-  await t.db.pool.query("UPDATE ledger.events SET data = jsonb_set(data, '{lines,0,qty}', '99') WHERE stream_id = 'order-V-FORGED' AND revision = 0");
-  await t.db.pool.query('ALTER TABLE ledger.events ENABLE TRIGGER USER');
+  await t.db.owner.query('ALTER TABLE ledger.events DISABLE TRIGGER USER');
+  await t.db.owner.query("UPDATE ledger.events SET data = jsonb_set(data, '{lines,0,qty}', '99') WHERE stream_id = 'order-V-FORGED' AND revision = 0");
+  await t.db.owner.query('ALTER TABLE ledger.events ENABLE TRIGGER USER');
 });
 
 describe('an order whose stored history was tampered with', () => {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { EventStore } from '../../eventstore/EventStore.js';
 import type { Logger } from '../../logger.js';
+import { holdClient } from '../../postgres/holdClient.js';
 import type { Projection } from '../Projection.js';
 import { reportingSchema, tablesIn } from '../sql.js';
 import { tryLockProjection, unlockProjection } from './advisoryLock.js';
@@ -15,6 +16,8 @@ export interface WorkerOptions {
   readonly logger: Logger;
   readonly batchSize: number;
   readonly idleMs: number;
+  /** Called once the session holds the lock and follows the log. */
+  readonly onLeading?: () => void;
 }
 
 /** Why a session ended: the caller decides whether to start another. */
@@ -27,8 +30,10 @@ export type SessionEnd = 'stopped' | 'failed' | 'not-leader' | 'moved';
  */
 export async function runWorkerSession(options: WorkerOptions, signal: AbortSignal): Promise<SessionEnd> {
   const { pool, projection } = options;
-  const client = await pool.connect();
+  const held = await holdClient(pool);
+  const { client } = held;
   let locked = false;
+  let broken: Error | undefined;
   try {
     locked = await tryLockProjection(client, projection.name);
     if (!locked) return 'not-leader';
@@ -37,22 +42,31 @@ export async function runWorkerSession(options: WorkerOptions, signal: AbortSign
       options.logger.warn({ projection: projection.name, stored: checkpoint.version, code: projection.version },
         `projection ${projection.name} tables are older than its code: run "order-ledger rebuild ${projection.name}"`);
     }
-    return await follow(options, client, { version: checkpoint.version, position: checkpoint.position }, signal);
+    options.onLeading?.();
+    const end = await follow(options, client, { version: checkpoint.version, position: checkpoint.position }, [signal, held.lost]);
+    // The lock died with the connection: end the session so that a new one takes it again from the checkpoint.
+    if (held.lost.aborted) throw held.lost.reason;
+    return end;
+  } catch (error) {
+    broken = held.lost.aborted ? (held.lost.reason as Error) : (error as Error);
+    throw broken;
   } finally {
-    if (locked) await unlockProjection(client, projection.name).catch(() => undefined);
-    client.release();
+    if (locked && !held.lost.aborted) await unlockProjection(client, projection.name).catch(() => undefined);
+    held.release(broken);
   }
 }
 
-async function follow(options: WorkerOptions, client: pg.PoolClient, start: Expected, signal: AbortSignal): Promise<SessionEnd> {
+async function follow(options: WorkerOptions, client: pg.PoolClient, start: Expected, stops: readonly AbortSignal[]): Promise<SessionEnd> {
   const { projection, store, logger } = options;
   const tables = tablesIn(reportingSchema, projection.tables);
   // Our own controller, so leaving early also ends a subscription that waits for live events.
   const session = new AbortController();
   const stop = () => session.abort();
-  signal.addEventListener('abort', stop, { once: true });
-  // A stop that came before the listener was attached would otherwise be missed.
-  if (signal.aborted) session.abort();
+  for (const signal of stops) {
+    signal.addEventListener('abort', stop, { once: true });
+    // A stop that came before the listener was attached would otherwise be missed.
+    if (signal.aborted) session.abort();
+  }
   let expected = start;
   try {
     const events = store.subscribeAll({
@@ -60,6 +74,7 @@ async function follow(options: WorkerOptions, client: pg.PoolClient, start: Expe
       ...(projection.handles === 'all' ? {} : { types: projection.handles }),
     });
     for await (const batch of eventBatches(events, { maxSize: options.batchSize, idleMs: options.idleMs })) {
+      if (session.signal.aborted) break;
       const outcome = await applyBatch(client, projection, tables, batch, expected);
       if (outcome.kind === 'moved') return 'moved';
       if (outcome.kind === 'failed') {
@@ -71,7 +86,7 @@ async function follow(options: WorkerOptions, client: pg.PoolClient, start: Expe
     }
     return 'stopped';
   } finally {
-    signal.removeEventListener('abort', stop);
+    for (const signal of stops) signal.removeEventListener('abort', stop);
     session.abort();
   }
 }
