@@ -1,4 +1,4 @@
-import { BACKWARDS, END, FORWARDS, KurrentDBClient, START as ESDB_START, StreamNotFoundError } from '@kurrent/kurrentdb-client';
+import { AccessDeniedError, BACKWARDS, END, FORWARDS, KurrentDBClient, START as ESDB_START, StreamNotFoundError } from '@kurrent/kurrentdb-client';
 import type { CorrelationIndex } from '../CorrelationIndex.js';
 import { START, type EventStore, type Position, type ReadAllOptions, type ReadAllPage, type RecordedEvent, type SubscribeAllOptions } from '../EventStore.js';
 import { EventStoreSetupError } from '../EventStoreSetupError.js';
@@ -38,7 +38,11 @@ export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOpti
   const wakeups = createLiveWakeups(client, options.pollIntervalMs ?? 1000, log);
 
   const store: EventStore = {
-    append: (streamId, events, { expectedRevision }) => esdbAppend(client, streamId, events, expectedRevision),
+    append: (streamId, events, { expectedRevision }) => esdbAppend(client, streamId, events, expectedRevision).catch((error: unknown) => {
+      // A permission the set-up lacks is named in the log line, not hidden behind a bare "access denied".
+      if (error instanceof AccessDeniedError) throw new EventStoreSetupError(describeStoreFailure(error, target, `append to ${streamId}`), error);
+      throw error;
+    }),
 
     async *readStream(streamId, readOptions) {
       try {

@@ -23,7 +23,7 @@ export function describeStoreFailure(error: unknown, target: ParsedConnectionStr
     if (!target.username) return `${where} refused to ${action} without credentials: put user:password@ in EVENTSTORE_CONNECTION_STRING`;
     if (/unauthenticated|bad credentials|authentication/i.test(message)) return `${where} did not accept the credentials of user ${target.username}: check the user and its password`;
     return `${where} refused user ${target.username} to ${action}: make it a member of $admins, or grant it the permission in the stream's ACL ` +
-      '(for $all: $r in the metadata of $$$all; for the ledger\'s streams: $w, $r in $userStreamAcl of $settings)';
+      '(for $all: $r in the metadata of $$$all; for the ledger\'s streams: $r, $w and $mw in $userStreamAcl of $settings)';
   }
   if (/file was not found/i.test(message)) return `${where}: a certificate file named in the connection string does not exist (${message})`;
   if (/certificate|self[- ]signed|ssl|tls|handshake|alert/i.test(message)) {
