@@ -18,6 +18,7 @@ import { startIntegrations } from './integrations/startIntegrations.js';
 import { allProjections } from './projections/allProjections.js';
 import { reportRoutes } from './projections/http/reportRoutes.js';
 import { registerProjectionMetrics } from './projections/projectionMetrics.js';
+import { projectionReadiness } from './projections/projectionReadiness.js';
 import { ProjectionRunner } from './projections/ProjectionRunner.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type Database } from './postgres/openDatabase.js';
@@ -82,6 +83,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const plugins: FastifyPluginAsync[] = [...orders.plugins, ...integrations.plugins, reportRoutes({ pool: database.pool, runner }), keyRoutes(keys)];
     const app = await buildApp({
       logger, pool: database.pool, store, keys, metrics, plugins,
+      readinessChecks: [projectionReadiness(database.pool)],
       limits: {
         maxBatchSize: config.maxBatchSize, maxInFlightAppends: config.maxInFlightAppends,
         rateLimitPerMinute: config.rateLimitPerMinute, bodyLimitBytes: config.bodyLimitBytes,

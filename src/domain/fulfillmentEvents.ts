@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, isoDateTime, linesOf, nonEmpty } from './primitives.js';
+import { count, isoDate, isoDateTime, linesOf, nonEmpty } from './primitives.js';
 
 export const inventoryAllocatedData = z.strictObject({
   lines: linesOf({ warehouse: nonEmpty, lot: nonEmpty.optional(), reason: nonEmpty.optional() }),
@@ -23,7 +23,7 @@ export const pickedData = z.strictObject({ warehouse: nonEmpty, lines: linesOf({
 
 export const packedData = z.strictObject({
   warehouse: nonEmpty,
-  packageCount: z.number().int().nonnegative().optional(),
+  packageCount: count.optional(),
   lines: linesOf({}),
 });
 

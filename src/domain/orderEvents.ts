@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencyCode, isoDate, lineNo, linesOf, money, nonEmpty, party, quantity } from './primitives.js';
+import { currencyCode, isoDate, lineNo, linesOf, money, nonEmpty, party, quantity, recordedQuantity } from './primitives.js';
 
 export const salesChannels = ['ECOMMERCE', 'MARKETPLACE', 'INSIDE_SALES', 'FIELD_SALES', 'EDI'] as const;
 export const holdTypes = ['CREDIT', 'PRICING', 'COMPLIANCE', 'DELIVERY_BLOCK', 'MANUAL'] as const;
@@ -60,7 +60,7 @@ export const orderLineChangedData = z.strictObject({
   lines: linesOf({
     /** True when the change adds this line to the order. */
     added: z.boolean().optional(),
-    before: z.strictObject({ qty: quantity.optional(), ...lineTerms }),
+    before: z.strictObject({ qty: recordedQuantity.optional(), ...lineTerms }),
     after: z.strictObject(lineTerms),
   }),
 });

@@ -14,6 +14,8 @@ import { installErrorHandlers } from './errorHandler.js';
 import './fastifyTypes.js';
 import { healthRoutes } from './healthRoutes.js';
 import { LedgerMetrics } from './metrics.js';
+import type { ReadinessCheck } from './ReadinessCheck.js';
+import { installStrictJsonParser } from './strictJsonParser.js';
 
 /** Limits that protect the service; all come from configuration. */
 export interface HttpLimits {
@@ -35,6 +37,8 @@ export interface AppDeps {
   metrics?: LedgerMetrics;
   /** Route plugins of other areas (reports, feed, admin), registered under the same app. */
   plugins?: readonly FastifyPluginAsync[];
+  /** What `/ready` checks besides the database (projections, event store, ...). */
+  readinessChecks?: readonly ReadinessCheck[];
 }
 
 export interface AppContext {
@@ -65,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   metrics.gauge('ledger_appends_in_flight', 'Submissions being worked on now (refused with 503 beyond LEDGER_MAX_IN_FLIGHT_APPENDS).', [], (set) => set({}, gate.active));
   app.decorate('ledger', { metrics, gate, limits });
   installErrorHandlers(app);
+  installStrictJsonParser(app);
 
   await app.register(swagger, {
     openapi: {
@@ -87,7 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installRequestMetrics(app, metrics);
 
-  await app.register(healthRoutes, { pool: deps.pool, metrics });
+  await app.register(healthRoutes, { pool: deps.pool, metrics, readinessChecks: deps.readinessChecks ?? [] });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;

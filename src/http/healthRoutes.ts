@@ -1,34 +1,25 @@
-import { readdir } from 'node:fs/promises';
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import { migrationsDir } from '../postgres/migrate.js';
+import { databaseReadiness } from './databaseReadiness.js';
 import type { LedgerMetrics } from './metrics.js';
+import { runReadinessChecks, type ReadinessCheck } from './ReadinessCheck.js';
 
 export interface HealthOptions {
   pool: pg.Pool;
   metrics: LedgerMetrics;
+  /** Checks besides the database's own; `/ready` answers 503 when any is not ready. */
+  readinessChecks?: readonly ReadinessCheck[];
 }
 
-/** `/health`: the process answers. `/ready`: the database answers and is fully migrated. `/metrics`: Prometheus text. */
-export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { pool, metrics }) => {
-  const migrationNames = (await readdir(migrationsDir))
-    .filter((f) => /\.(sql|ts|js)$/.test(f))
-    .map((f) => f.replace(/\.(sql|ts|js)$/, ''));
+/** `/health`: the process answers. `/ready`: every readiness check passes (503 names those that do not). `/metrics`: Prometheus text. */
+export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { pool, metrics, readinessChecks = [] }) => {
+  const checks = [await databaseReadiness(pool), ...readinessChecks];
 
   app.get('/health', async () => ({ status: 'ok' }));
 
   app.get('/ready', async (_request, reply) => {
-    try {
-      const { rows } = await pool.query<{ name: string }>('SELECT name FROM public.pgmigrations');
-      const applied = new Set(rows.map((r) => r.name));
-      const pending = migrationNames.filter((name) => !applied.has(name));
-      if (pending.length > 0) {
-        return reply.code(503).send({ status: 'not_ready', reason: 'migrations pending', pending });
-      }
-      return { status: 'ready' };
-    } catch (error) {
-      return reply.code(503).send({ status: 'not_ready', reason: 'database unreachable', detail: (error as Error).message });
-    }
+    const readiness = await runReadinessChecks(checks);
+    return reply.code(readiness.ready ? 200 : 503).send(readiness.body);
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>

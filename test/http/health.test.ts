@@ -21,7 +21,7 @@ describe('health and readiness', () => {
 
   it('reports ready once every migration is applied', async () => {
     const response = await app.inject({ method: 'GET', url: '/ready' });
-    expect(response.json()).toEqual({ status: 'ready' });
+    expect(response.json()).toEqual({ status: 'ready', checks: { database: 'ready' } });
     expect(response.statusCode).toBe(200);
   });
 });

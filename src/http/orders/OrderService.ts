@@ -94,7 +94,9 @@ export class OrderService {
     }
     const envelope = buildEnvelope(body.type, body, ctx);
     if (!envelope.success) {
-      return refused({ code: 'VALIDATION_FAILED', message: 'The envelope is invalid.' }, envelope.error.issues.map((i) => ({ path: `body.${i.path.join('.')}`, message: i.message })));
+      // The body had the right shape (the route checked it); a value the log cannot hold is unprocessable.
+      const issues = envelope.error.issues.map((i) => ({ path: `body.${i.path.join('.')}`, message: i.message }));
+      return refused(domainError('INVALID_PAYLOAD', `The envelope is invalid: ${issues[0]!.path} ${issues[0]!.message}.`, issues[0]!.path), issues);
     }
     const orderKey = await this.resolve(ref);
     const command = commandFromSubmission({ type: body.type, data: body.data, envelope: envelope.data, orderKey: orderKey ?? describeRef(ref) });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { DomainEvent } from '../../domain/events.js';
+import { textProblem } from '../../domain/primitives.js';
 import { LruMap } from './LruMap.js';
 
 /** How a submission names its order: the ledger's key, or an alias the ledger learnt. */
@@ -18,6 +19,8 @@ const orderKeyPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
  * contain colons, the soldTo may not).
  */
 export function parseOrderRef(segment: string): OrderRef | { error: string } {
+  const problem = textProblem(segment);
+  if (problem) return { error: `an order reference ${problem}` };
   const erp = /^erp:(.+)$/.exec(segment);
   if (erp) return { alias: { kind: 'erp', value: erp[1]! } };
   const po = /^po:([^:]+):(.+)$/.exec(segment);

@@ -8,7 +8,7 @@ const step = fc.record({
   kind: fc.constantFrom('accept', 'reject', 'allocate', 'deallocate', 'backorder', 'release', 'ship', 'reverse', 'carrier', 'deliver',
     'invoice', 'cancelInvoice', 'cancel', 'change', 'hold', 'releaseHold', 'raise', 'resolve', 'ra', 'return', 'credit', 'close'),
   lineNo: fc.integer({ min: 1, max: 3 }),
-  qty: fc.integer({ min: 0, max: 6 }),
+  qty: fc.integer({ min: 1, max: 6 }),
   doc: fc.integer({ min: 0, max: 2 }),
   revision: fc.integer({ min: 0, max: 1 }),
   hours: fc.integer({ min: 0, max: 24 * 40 }),

@@ -1,0 +1,23 @@
+import type pg from 'pg';
+import type { ReadinessCheck } from '../http/ReadinessCheck.js';
+import { readCheckpoints } from './runner/checkpoints.js';
+
+/**
+ * Not ready while any projection has stopped on an event it could not
+ * apply: its reports are frozen, so the service is not doing its job. Read
+ * from the checkpoints, so any instance answers for a failure in another.
+ */
+export function projectionReadiness(pool: pg.Pool): ReadinessCheck {
+  return {
+    name: 'projections',
+    async check() {
+      const failed = (await readCheckpoints(pool)).filter((c) => c.status === 'failed');
+      if (failed.length === 0) return { ready: true };
+      return {
+        ready: false,
+        reason: `projection ${failed.map((c) => c.name).join(', ')} failed`,
+        projections: failed.map((c) => ({ name: c.name, position: c.position, failedPosition: c.failedPosition, failedEventId: c.failedEventId, error: c.error })),
+      };
+    },
+  };
+}
