@@ -14,30 +14,31 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 
 /** The environment variables the service reads, with their defaults. */
 export const configSchema = z.object({
-  HOST: z.string().trim().min(1).default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1').describe('address the HTTP API listens on'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000).describe('port the HTTP API listens on'),
   DATABASE_URL: optionalText.pipe(
     z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
-  ),
+  ).describe("a PostgreSQL 14+ server to use instead of the embedded one, as the service's own login"),
   LEDGER_MIGRATION_URL: optionalText.pipe(
     z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
-  ),
-  LEDGER_DATA_DIR: z.string().trim().min(1).default('./.ledger'),
+  ).describe("with DATABASE_URL: the owner's URL; migrations run as it and it sets up the service's login"),
+  LEDGER_DATA_DIR: z.string().trim().min(1).default('./.ledger').describe('embedded PostgreSQL data (cluster, superuser password file)'),
+  LEDGER_EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65_535).default(0).describe('port of the embedded PostgreSQL; 0 picks a free one on each start'),
   EVENTSTORE_CONNECTION_STRING: optionalText.pipe(
     z.string().superRefine((text, context) => {
       const parsed = parseConnectionString(text);
       if (!parsed.ok) context.addIssue({ code: 'custom', message: `not a KurrentDB connection string: ${parsed.reason}` });
     }).optional(),
-  ),
-  LOG_LEVEL: z.enum(logLevels).default('info'),
-  LEDGER_API_KEYS_REFRESH_MS: positiveInt(1000),
-  LEDGER_MAX_BATCH_SIZE: positiveInt(500),
-  LEDGER_MAX_IN_FLIGHT_APPENDS: positiveInt(256),
-  LEDGER_RATE_LIMIT_PER_MINUTE: positiveInt(600_000),
-  LEDGER_BODY_LIMIT_BYTES: positiveInt(5 * 1024 * 1024),
-  LEDGER_OWNERSHIP_FILE: optionalText,
-  LEDGER_INTEGRATORS_FILE: optionalText,
-  LEDGER_PROJECTIONS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
+  ).describe('move the event log to EventStoreDB/KurrentDB'),
+  LOG_LEVEL: z.enum(logLevels).default('info').describe('pino level: fatal, error, warn, info, debug, trace, silent'),
+  LEDGER_API_KEYS_REFRESH_MS: positiveInt(1000).describe('how often each instance picks up keys created or revoked elsewhere'),
+  LEDGER_MAX_BATCH_SIZE: positiveInt(500).describe('items per POST /v1/batches'),
+  LEDGER_MAX_IN_FLIGHT_APPENDS: positiveInt(256).describe('submissions worked on at once before 503'),
+  LEDGER_RATE_LIMIT_PER_MINUTE: positiveInt(600_000).describe('requests per API key per minute'),
+  LEDGER_BODY_LIMIT_BYTES: positiveInt(5 * 1024 * 1024).describe('largest request body'),
+  LEDGER_OWNERSHIP_FILE: optionalText.describe('JSON overrides of which system owns which transition'),
+  LEDGER_INTEGRATORS_FILE: optionalText.describe('outbound integrators to load at start'),
+  LEDGER_PROJECTIONS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on').describe('off: this process does not keep the read models (another instance does)'),
 });
 
 /** Typed, validated settings, read once at start. */
@@ -48,6 +49,8 @@ export interface Config {
   /** The owner's URL: migrations run as it, and it sets up the service's role (docs/roles.md). */
   migrationUrl: string | undefined;
   dataDir: string;
+  /** Port of the embedded PostgreSQL; 0 picks a free one on each start. */
+  embeddedPgPort: number;
   eventStoreConnectionString: string | undefined;
   logLevel: (typeof logLevels)[number];
   /** How often each instance looks for keys created or revoked elsewhere. */
@@ -97,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     migrationUrl: e.LEDGER_MIGRATION_URL,
     dataDir,
+    embeddedPgPort: e.LEDGER_EMBEDDED_PG_PORT,
     eventStoreConnectionString: e.EVENTSTORE_CONNECTION_STRING,
     logLevel: e.LOG_LEVEL,
     apiKeysRefreshMs: e.LEDGER_API_KEYS_REFRESH_MS,

@@ -43,7 +43,7 @@ export interface StartOptions {
 /** The composition root: reads nothing but `config`, wires the real adapters, listens. */
 export async function startService(config: Config, logger: Logger = createLogger(config.logLevel), options: StartOptions = {}): Promise<Service> {
   const policy = await domainPolicyFrom(config);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, migrationUrl: config.migrationUrl, dataDir: config.dataDir, log: (message) => logger.info(message),
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, migrationUrl: config.migrationUrl, dataDir: config.dataDir, embeddedPort: config.embeddedPgPort, log: (message) => logger.info(message),
     onServerExit: options.onDatabaseLost ?? ((message) => logger.fatal(message)) });
   const cleanup: (() => Promise<void>)[] = [() => database.close()];
   const stopAll = async () => {

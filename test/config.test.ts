@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { readFileSync } from 'node:fs';
+import { settingsHelp } from '../src/cli/settingsHelp.js';
+import { ConfigError, configSchema, loadConfig } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('defaults to 127.0.0.1:3000 and the embedded database', () => {
@@ -35,5 +37,14 @@ describe('loadConfig', () => {
 
   it('refuses a port out of range', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
+  });
+
+  it('is described in full, in the README and in serve --help, from the one schema', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const help = settingsHelp();
+    for (const [name, schema] of Object.entries(configSchema.shape)) {
+      expect(readme, name).toContain(`\`${name}\``);
+      expect(help).toMatch(new RegExp(`^  ${name}=\\S+ +${schema.description!.slice(0, 12).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm'));
+    }
   });
 });

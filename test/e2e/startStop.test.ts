@@ -1,7 +1,8 @@
 import { spawn, execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/postgres/freePort.js';
 
@@ -12,9 +13,20 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-function postgresProcessesFor(dir: string): string[] {
-  const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
-  return out.split('\n').filter((line) => line.includes('postgres') && line.includes(dir));
+function processes(): { pid: number; ppid: number; args: string }[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' });
+  return out.split('\n').filter(Boolean).map((line) => {
+    const [, pid, ppid, args] = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line)!;
+    return { pid: Number(pid), ppid: Number(ppid), args: args! };
+  });
+}
+
+/** `pid` and every process below it. */
+function treeOf(pid: number): number[] {
+  const all = processes();
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...all.filter((p) => p.ppid === tree[i]).map((p) => p.pid));
+  return tree;
 }
 
 async function waitFor(url: string, timeoutMs: number): Promise<Response> {
@@ -29,25 +41,30 @@ async function waitFor(url: string, timeoutMs: number): Promise<Response> {
   }
 }
 
-describe('the service on its embedded PostgreSQL', () => {
-  it('starts, migrates, serves /health and /ready, prints keys once, and on SIGTERM exits within 10 s leaving no PostgreSQL behind', async () => {
+describe('npm start: the compiled service on its embedded PostgreSQL', () => {
+  it('builds, runs from dist/, prints keys once, pins the PostgreSQL port, and on SIGTERM to npm leaves nothing running', async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'order-ledger-e2e-'));
     await chmod(dataDir, 0o755);
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+    const [port, pgPort] = [await freePort(), await freePort()];
+    const npm = spawn('npm', ['start'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), LEDGER_DATA_DIR: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '' },
+      env: { ...process.env, PORT: String(port), LEDGER_DATA_DIR: dataDir, LEDGER_EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info', DATABASE_URL: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    npm.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => npm.on('exit', (code) => resolve(code)));
 
-    const health = await waitFor(`http://127.0.0.1:${port}/health`, 60_000);
+    const health = await waitFor(`http://127.0.0.1:${port}/health`, 120_000);
     expect(health.status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
-    expect(postgresProcessesFor(dataDir).length).toBeGreaterThan(0);
+    const tree = treeOf(npm.pid!);
+    const all = processes().filter((p) => tree.includes(p.pid));
+    expect(all.some((p) => p.args.includes('node dist/cli/main.js serve'))).toBe(true);
+    expect(all.some((p) => p.args.includes('tsx'))).toBe(false);
+    expect(all.some((p) => p.args.includes('postgres') && p.args.includes(dataDir))).toBe(true);
+
     expect(output).toMatch(/API keys created on first start/);
     const printedKey = /WMS\s+(olk_[a-z0-9]{12}_[A-Za-z0-9_-]{43})/.exec(output)?.[1];
     expect(printedKey).toBeDefined();
@@ -57,11 +74,20 @@ describe('the service on its embedded PostgreSQL', () => {
     const logLines = output.split('\n').filter((l) => l.startsWith('{'));
     expect(logLines.some((l) => l.includes('olk_'))).toBe(false);
 
+    // The superuser, as docs/operations.md tells an operator to connect, on the pinned port.
+    const password = (await readFile(path.join(dataDir, 'postgres.password'), 'utf8')).trim();
+    const client = new pg.Client({ host: '127.0.0.1', port: pgPort, user: 'postgres', password, database: 'order_ledger' });
+    await client.connect();
+    expect((await client.query('SELECT count(*)::int AS n FROM ledger.api_keys')).rows[0].n).toBe(7);
+    await client.end();
+
     const stoppedAt = Date.now();
-    child.kill('SIGTERM');
+    npm.kill('SIGTERM');
     const code = await exited;
     expect(Date.now() - stoppedAt).toBeLessThan(10_000);
     expect(code).toBe(0);
-    expect(postgresProcessesFor(dataDir)).toEqual([]);
-  }, 90_000);
+    // npm waits for the service it started: by the time it exits, nothing of the tree is left.
+    const alive = processes().filter((p) => tree.includes(p.pid) || p.args.includes(dataDir));
+    expect(alive).toEqual([]);
+  }, 180_000);
 });

@@ -1,5 +1,5 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,4 +40,16 @@ describe('startEmbeddedPostgres', () => {
     first = undefined;
     expect(await answers(second.adminUrl)).toBe(false);
   }, 60_000);
+
+  it.skipIf(userInfo().uid !== 0)('as root, refuses a data folder the postgres user cannot reach, naming the folder and the fix', async () => {
+    const locked = await mkdtemp(path.join(tmpdir(), 'order-ledger-locked-'));
+    try {
+      await chmod(locked, 0o700);
+      const attempt = startEmbeddedPostgres({ dir: path.join(locked, 'data', 'postgres') });
+      await expect(attempt).rejects.toThrow(`cannot enter ${locked} (mode 700)`);
+      await expect(attempt).rejects.toThrow(/Set LEDGER_DATA_DIR to a folder outside it .*chmod o\+x/);
+    } finally {
+      await rm(locked, { recursive: true, force: true });
+    }
+  });
 });
