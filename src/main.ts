@@ -16,7 +16,7 @@ import { orderPlugins } from './http/orders/orderPlugins.js';
 import { registerIntegrationMetrics } from './integrations/integrationMetrics.js';
 import { startIntegrations } from './integrations/startIntegrations.js';
 import { allProjections } from './projections/allProjections.js';
-import { reportRoutes } from './projections/http/reportRoutes.js';
+import { reportRoutes } from './http/reports/reportRoutes.js';
 import { registerProjectionMetrics } from './projections/projectionMetrics.js';
 import { projectionReadiness } from './projections/projectionReadiness.js';
 import { ProjectionRunner } from './projections/ProjectionRunner.js';
@@ -75,6 +75,9 @@ export async function startService(config: Config, logger: Logger = createLogger
       if (created.length > 0) process.stdout.write(formatNewKeys(created) + '\n');
     }
     const orders = orderPlugins({ pool: database.pool, store, metrics, policy });
+    // Transitions left waiting by a crash between an alias binding and their application.
+    const redriven = await orders.service.redriveBound();
+    if (redriven > 0) logger.info({ redriven }, 'applied transitions that waited under aliases already bound');
     const integrations = await startIntegrations({ pool: database.pool, store, logger, integratorsFile: config.integratorsFile });
     cleanup.push(() => integrations.stop());
     const runner = new ProjectionRunner({ pool: database.pool, store, projections: allProjections(), logger });

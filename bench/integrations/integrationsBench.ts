@@ -18,7 +18,7 @@ import { createPostgresEventStore } from '../../src/eventstore/postgres/Postgres
 import { ApiKeyStore } from '../../src/http/auth/ApiKeyStore.js';
 import { buildApp } from '../../src/http/buildApp.js';
 import { createIntegratorSupervisor } from '../../src/integrations/createIntegratorSupervisor.js';
-import { feedRoutes } from '../../src/integrations/feedRoutes.js';
+import { feedRoutes } from '../../src/http/feed/feedRoutes.js';
 import { integratorConfigSchema } from '../../src/integrations/integratorConfig.js';
 import { IntegratorRepository } from '../../src/integrations/IntegratorRepository.js';
 import { newWebhookSecret } from '../../src/integrations/webhookSignature.js';

@@ -7,7 +7,7 @@ import { evolve, evolveAll } from './evolve.js';
 import { exceptionEvents } from './exceptionEvents.js';
 import { hardInvariantError } from './hardInvariants.js';
 import { submissionDigest } from './idempotency.js';
-import type { OrderState } from './orderState.js';
+import { initialOrderState, type OrderState } from './orderState.js';
 import { checkOwnership } from './ownershipPolicy.js';
 import { quantityBreaches } from './quantityBreaches.js';
 import { cancelLineError, changeOrderLineError, placeOrderError, resolveExceptionError } from './requestChecks.js';
@@ -46,6 +46,16 @@ export function decide(command: Command, state: OrderState, policy: DomainPolicy
     case 'RecordFact': return recordFact(command.fact, event, state, policy);
     default: return assertNever(command);
   }
+}
+
+/**
+ * The checks that need no order state (ownership, I1–I3 within the payload):
+ * what a transition must pass before it may wait under an alias no order has
+ * taken, so that nothing kept there is refused later for a reason known now.
+ */
+export function statelessError(command: Command, policy: DomainPolicy = defaultDomainPolicy): DomainError | null {
+  const event = eventOf(command);
+  return checkOwnership(policy.ownership, command.envelope.sourceSystem.kind, event.type) ?? hardInvariantError(event, initialOrderState);
 }
 
 /** The event a command records, its envelope stamped with the payload digest evolve() remembers (I4). */

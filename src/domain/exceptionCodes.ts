@@ -14,6 +14,7 @@ export const exceptionCodes = [
   'DELIVERY_EXCEEDS_SHIPPED',
   'UNKNOWN_LINE', // a fact names a line the order does not (yet) have
   'OUT_OF_SEQUENCE', // a fact arrives in a state its transition is not valid from
+  'REDRIVE_REFUSED', // a transition that waited under an alias was refused by the order that took it
 ] as const;
 
 export type ExceptionCode = (typeof exceptionCodes)[number];

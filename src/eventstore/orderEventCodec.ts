@@ -15,6 +15,6 @@ export function toEventToAppend(event: DomainEvent, orderKey: string): EventToAp
 /** The domain form of a stored event; undefined for types outside the catalogue. */
 export function domainEventOf(event: RecordedEvent | EventToAppend): DomainEvent | undefined {
   if (!isOrderEventType(event.type)) return undefined;
-  const { orderKey: _orderKey, unmatched: _unmatched, ...envelope } = event.metadata;
+  const { orderKey: _orderKey, ...envelope } = event.metadata;
   return { type: event.type, data: event.data, envelope: envelope as unknown as Envelope } as DomainEvent;
 }

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { errorCatalogue, type ErrorCode } from './errors.js';
 
 /** RFC 9457 problem details, as every error response of the API. */
 export interface Problem {
@@ -17,7 +18,14 @@ export interface Problem {
 
 export const problemContentType = 'application/problem+json; charset=utf-8';
 
-export function problem(status: number, code: string, title: string, extra: Partial<Problem> = {}): Problem {
+/** The problem for a catalogued code: status and title come from the catalogue. */
+export function problem(code: ErrorCode, extra: Partial<Problem> = {}): Problem {
+  const { status, title } = errorCatalogue[code];
+  return frameworkProblem(status, code, title, extra);
+}
+
+/** A problem whose status and code come from fastify itself (e.g. an unsupported media type). */
+export function frameworkProblem(status: number, code: string, title: string, extra: Partial<Problem> = {}): Problem {
   return { type: `https://order-ledger.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`, title, status, code, ...extra };
 }
 

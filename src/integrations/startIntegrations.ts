@@ -4,8 +4,8 @@ import type { EventStore } from '../eventstore/EventStore.js';
 import type { Logger } from '../logger.js';
 import { createIntegratorSupervisor, type IntegratorSupervisor } from './createIntegratorSupervisor.js';
 import type { Fetch } from './deliverWebhook.js';
-import { feedRoutes } from './feedRoutes.js';
-import { integratorRoutes } from './integratorRoutes.js';
+import { feedRoutes } from '../http/feed/feedRoutes.js';
+import { integratorRoutes } from '../http/integrators/integratorRoutes.js';
 import { syncIntegratorsFile } from './syncIntegratorsFile.js';
 
 export interface IntegrationsDeps {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/EventStore.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
-import { feedRoutes } from '../../src/integrations/feedRoutes.js';
+import { feedRoutes } from '../../src/http/feed/feedRoutes.js';
 import { createTestDatabase } from '../support/testDatabase.js';
 import { appWith } from './support/feedApp.js';
 import { anOrder, appendToOrder, shipmentConfirmed } from './support/orderEvents.js';

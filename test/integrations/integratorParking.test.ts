@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/EventStore.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
-import { integratorRoutes } from '../../src/integrations/integratorRoutes.js';
+import { integratorRoutes } from '../../src/http/integrators/integratorRoutes.js';
 import { ParkedEventRepository } from '../../src/integrations/ParkedEventRepository.js';
 import { capturingLogger } from '../support/logCapture.js';
 import { createTestDatabase } from '../support/testDatabase.js';

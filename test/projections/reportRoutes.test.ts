@@ -5,7 +5,7 @@ import { ApiKeyStore } from '../../src/http/auth/ApiKeyStore.js';
 import { buildApp } from '../../src/http/buildApp.js';
 import { createLogger } from '../../src/logger.js';
 import { allProjections } from '../../src/projections/allProjections.js';
-import { reportRoutes } from '../../src/projections/http/reportRoutes.js';
+import { reportRoutes } from '../../src/http/reports/reportRoutes.js';
 import { ProjectionRunner } from '../../src/projections/ProjectionRunner.js';
 import { waitUntilCaughtUp } from '../../src/projections/projectionStatus.js';
 import { createTestDatabase } from '../support/testDatabase.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isOrderEventType } from '../../src/domain/events.js';
 import { defaultOwnership, checkOwnership } from '../../src/domain/ownershipPolicy.js';
 import { parseEventData } from '../../src/domain/parseEventData.js';
-import { transitionBodySchema } from '../../src/http/orders/submission.js';
+import { transitionBodySchema } from '../../src/orders/submission.js';
 import { channelMix } from '../../src/simulator/channelMix.js';
 import { generateDay, type DayOptions } from '../../src/simulator/generateDay.js';
 import { requestOf } from '../../src/simulator/SimEvent.js';

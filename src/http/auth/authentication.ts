@@ -21,7 +21,7 @@ export const authentication: FastifyPluginCallback<AuthenticationOptions> = fp<A
     const principal = presented === undefined ? undefined : keys.authenticate(presented);
     if (!principal) {
       void reply.header('www-authenticate', 'Bearer realm="order-ledger"');
-      void sendProblem(reply, problem(401, presented === undefined ? 'API_KEY_MISSING' : 'API_KEY_UNKNOWN', 'Unauthorized', {
+      void sendProblem(reply, problem(presented === undefined ? 'API_KEY_MISSING' : 'API_KEY_UNKNOWN', {
         detail: presented === undefined
           ? 'Send an API key as "Authorization: Bearer <key>" or "x-api-key: <key>".'
           : 'The API key is not known (revoked or mistyped).',
@@ -31,7 +31,7 @@ export const authentication: FastifyPluginCallback<AuthenticationOptions> = fp<A
     request.principal = principal;
     request.log = request.log.child({ apiKeyId: principal.keyId, system: principal.system });
     if (!principal.scopes.has(scope) && !principal.scopes.has('admin')) {
-      void sendProblem(reply, problem(403, 'SCOPE_MISSING', 'Forbidden', {
+      void sendProblem(reply, problem('SCOPE_MISSING', {
         detail: `This route needs the "${scope}" scope; the key for ${principal.system} has ${[...principal.scopes].join(', ')}.`,
       }));
       return;

@@ -53,7 +53,7 @@ export function keyRoutes(keys: ApiKeyStore): FastifyPluginAsync {
       schema: { tags, summary: 'Revoke a key; every instance refuses it within one key refresh', params: idParams },
     }, async (request, reply) => {
       if (!(await keys.revoke(request.params.id, actorOf(request)))) {
-        return sendProblem(reply, problem(404, 'API_KEY_NOT_FOUND', 'No such active key', { detail: `No active API key has the id ${request.params.id}.` }));
+        return sendProblem(reply, problem('API_KEY_NOT_FOUND', { detail: `No active API key has the id ${request.params.id}.` }));
       }
       request.log.warn({ revokedKeyId: request.params.id }, 'API key revoked');
       return reply.code(204).send();

@@ -2,11 +2,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { SourceSystemKind } from '../../domain/sourceSystems.js';
-import { problem, sendProblem } from '../problem.js';
-import { parseOrderRef } from './orderAliases.js';
-import type { OrderService, SubmissionOutcome } from './OrderService.js';
-import { refusalStatus } from './refusalStatus.js';
-import { transitionBodyShape } from './submission.js';
+import { parseOrderRef } from '../../orders/orderAliases.js';
+import type { OrderService } from '../../orders/OrderService.js';
+import { transitionBodyShape } from '../../orders/submission.js';
+import { problem } from '../problem.js';
+import { answerOf, sendAdminSubmits, sendOverloaded, type Answer } from './answers.js';
 
 const itemSchema = z.strictObject({
   orderRef: z.string().min(1).max(300).describe('An order key, erp:<ERP order number>, or po:<soldTo>:<customer PO>.'),
@@ -31,9 +31,8 @@ export function batchRoutes({ service }: { service: OrderService }): FastifyPlug
       schema: { tags: ['orders'], summary: `Submit up to ${max} transitions; each answered on its own`, body: z.strictObject({ items: z.array(itemSchema).min(1).max(max) }) },
     }, async (request, reply) => {
       const principal = request.principal!;
-      if (principal.system === 'ADMIN') {
-        return sendProblem(reply, problem(403, 'NOT_OWNER', 'Forbidden', { detail: 'An admin key submits no transitions.' }));
-      }
+      if (principal.system === 'ADMIN') return sendAdminSubmits(reply);
+      const { metrics } = app.ledger;
       const ctx = { system: principal.system as SourceSystemKind, correlationId: request.correlationId, receivedAt: new Date() };
       const items = request.body.items;
       const run = await app.ledger.gate.run(async () => {
@@ -43,18 +42,15 @@ export function batchRoutes({ service }: { service: OrderService }): FastifyPlug
           for (const { item, index } of group) {
             const { orderRef, ...body } = item;
             const ref = parseOrderRef(orderRef);
-            results[index] = 'error' in ref
-              ? { index, outcome: 'refused', status: 400, code: 'VALIDATION_FAILED', detail: ref.error }
-              : resultOf(index, await service.submit(ref, body, ctx));
+            const answer: Answer = 'error' in ref
+              ? { outcome: 'refused', status: 400, problem: problem('VALIDATION_FAILED', { detail: ref.error, errors: [{ path: `body.items.${index}.orderRef`, message: ref.error }] }) }
+              : answerOf(await service.submit(ref, body, ctx), metrics);
+            results[index] = resultOf(index, answer);
           }
         });
         return results;
       });
-      if (!run.admitted) {
-        void reply.header('retry-after', '1');
-        return sendProblem(reply, problem(503, 'OVERLOADED', 'Too many appends in flight', { detail: 'Retry the batch after a second; accepted items will answer as duplicates.' }));
-      }
-      for (const r of run.value) if (r.outcome === 'refused') app.ledger.metrics.refusals.inc({ code: r.code });
+      if (!run.admitted) return sendOverloaded(reply, metrics, 'Retry the batch after a second; accepted items will answer as duplicates.');
       const counts = { accepted: 0, duplicate: 0, unmatched: 0, refused: 0 };
       for (const r of run.value) counts[r.outcome]++;
       return { counts, results: run.value };
@@ -66,18 +62,14 @@ type BatchResult =
   | { index: number; outcome: 'accepted' | 'duplicate' | 'unmatched'; status: number; body: unknown }
   | { index: number; outcome: 'refused'; status: number; code: string; detail: string; field?: string; errors?: readonly { path: string; message: string }[] };
 
-function resultOf(index: number, outcome: SubmissionOutcome): BatchResult {
-  switch (outcome.kind) {
-    case 'accepted': return { index, outcome: 'accepted', status: 201, body: outcome.body };
-    case 'duplicate': return { index, outcome: 'duplicate', status: 201, body: outcome.body };
-    case 'unmatched': return { index, outcome: 'unmatched', status: 202, body: outcome.body };
-    case 'refused': return {
-      index, outcome: 'refused', status: refusalStatus(outcome.error.code), code: outcome.error.code, detail: outcome.error.message,
-      ...('field' in outcome.error && outcome.error.field ? { field: outcome.error.field } : {}),
-      ...(outcome.issues ? { errors: outcome.issues } : {}),
-    };
-    default: throw new Error('unhandled outcome');
-  }
+/** A batch item's answer: the same answer a single submission gets, flattened beside its index. */
+function resultOf(index: number, answer: Answer): BatchResult {
+  if (answer.outcome !== 'refused') return { index, outcome: answer.outcome, status: answer.status, body: answer.body };
+  const { code, detail, field, errors } = answer.problem;
+  return {
+    index, outcome: 'refused', status: answer.status, code, detail: detail ?? '',
+    ...(typeof field === 'string' ? { field } : {}), ...(errors ? { errors } : {}),
+  };
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -4,15 +4,17 @@ import type { DomainPolicy } from '../../domain/domainPolicy.js';
 import type { EventStore } from '../../eventstore/EventStore.js';
 import type { LedgerMetrics } from '../metrics.js';
 import { batchRoutes } from './batchRoutes.js';
-import { OrderAliases } from './orderAliases.js';
+import { OrderAliases } from '../../orders/orderAliases.js';
 import { orderRoutes } from './orderRoutes.js';
-import { OrderService } from './OrderService.js';
+import { OrderService } from '../../orders/OrderService.js';
+import { UnmatchedQueue } from '../../orders/UnmatchedQueue.js';
 
 /** The order API (submissions, batches, state, history) wired onto one store. */
 export function orderPlugins(deps: { pool: pg.Pool; store: EventStore; metrics: LedgerMetrics; policy?: DomainPolicy }): { service: OrderService; plugins: FastifyPluginAsync[] } {
   const service = new OrderService({
     store: deps.store,
     aliases: new OrderAliases(deps.pool),
+    unmatched: new UnmatchedQueue(deps.pool),
     metrics: deps.metrics,
     ...(deps.policy ? { policy: deps.policy } : {}),
   });

@@ -5,11 +5,11 @@ import { isCorrelationsUnavailable } from '../../eventstore/CorrelationIndex.js'
 import type { EventStore } from '../../eventstore/EventStore.js';
 import { problem, sendProblem } from '../problem.js';
 import { historyCsv, historyEntry, verificationBody, verifyHistory } from './historyView.js';
-import { parseOrderRef, type OrderRef } from './orderAliases.js';
-import type { OrderService } from './OrderService.js';
+import { orderKeyPattern, parseOrderRef, type OrderRef } from '../../orders/orderAliases.js';
+import type { OrderService } from '../../orders/OrderService.js';
 import { orderView } from './orderView.js';
 import { submitAndReply } from './submitRoute.js';
-import { transitionBodySchema, transitionBodyShape } from './submission.js';
+import { transitionBodySchema, transitionBodyShape } from '../../orders/submission.js';
 
 export interface OrderRoutesOptions {
   service: OrderService;
@@ -20,7 +20,7 @@ const orderRefParams = z.object({
   orderRef: z.string().min(1).max(300).describe('An order key, erp:<ERP order number>, or po:<soldTo>:<customer PO>.'),
 });
 const placeOrderBody = z.strictObject({
-  orderKey: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'letters, digits, . _ - (up to 100), starting with a letter or digit'),
+  orderKey: z.string().regex(orderKeyPattern, 'letters, digits, . _ - (up to 100), starting with a letter or digit'),
   ...transitionBodyShape,
 });
 const submitHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }).passthrough();
@@ -96,7 +96,7 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
         throw error;
       });
       if (isCorrelationsUnavailable(events)) {
-        return sendProblem(reply, problem(503, 'CORRELATIONS_UNAVAILABLE', 'Correlations cannot be answered completely now', { detail: events.message }));
+        return sendProblem(reply, problem('CORRELATIONS_UNAVAILABLE', { detail: events.message }));
       }
       return { correlationId: request.params.correlationId, events: events.map((e) => ({ orderKey: e.metadata.orderKey ?? null, ...historyEntry(e) })) };
     });
@@ -119,9 +119,9 @@ function wantsCsv(accept: string | undefined): boolean {
 }
 
 function badRef(reply: Parameters<typeof sendProblem>[0], reason: string) {
-  return sendProblem(reply, problem(400, 'VALIDATION_FAILED', 'The order reference is not valid', { errors: [{ path: 'params.orderRef', message: reason }] }));
+  return sendProblem(reply, problem('VALIDATION_FAILED', { errors: [{ path: 'params.orderRef', message: reason }] }));
 }
 
 function notFound(reply: Parameters<typeof sendProblem>[0], ref: string) {
-  return sendProblem(reply, problem(404, 'ORDER_NOT_FOUND', 'Not found', { detail: `No order is known as ${ref}.` }));
+  return sendProblem(reply, problem('ORDER_NOT_FOUND', { detail: `No order is known as ${ref}.` }));
 }

@@ -9,7 +9,7 @@ import { LedgerMetrics } from '../../../src/http/metrics.js';
 import { orderPlugins } from '../../../src/http/orders/orderPlugins.js';
 import { createLogger } from '../../../src/logger.js';
 import { allProjections } from '../../../src/projections/allProjections.js';
-import { reportRoutes } from '../../../src/projections/http/reportRoutes.js';
+import { reportRoutes } from '../../../src/http/reports/reportRoutes.js';
 import { ProjectionRunner } from '../../../src/projections/ProjectionRunner.js';
 import { createTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
 

@@ -2,17 +2,17 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { z } from 'zod';
-import type { EventStore } from '../eventstore/EventStore.js';
-import { problem, sendProblem } from '../http/problem.js';
-import type { Fetch } from './deliverWebhook.js';
-import { actorOf } from '../http/auth/actorOf.js';
-import { positionParam } from './feedSchemas.js';
-import { integratorConfigSchema, integratorNamePattern } from './integratorConfig.js';
-import { IntegratorRepository, type IntegratorChange } from './IntegratorRepository.js';
-import { integratorStatus } from './integratorStatus.js';
-import { discardParkedEvent, retryParkedEvent, type ParkedActionResult } from './parkedEventActions.js';
-import { ParkedEventRepository, type ParkedEvent } from './ParkedEventRepository.js';
-import { newWebhookSecret } from './webhookSignature.js';
+import type { EventStore } from '../../eventstore/EventStore.js';
+import { problem, sendProblem } from '../problem.js';
+import type { Fetch } from '../../integrations/deliverWebhook.js';
+import { actorOf } from '../auth/actorOf.js';
+import { positionParam } from '../feed/feedSchemas.js';
+import { integratorConfigSchema, integratorNamePattern } from '../../integrations/integratorConfig.js';
+import { IntegratorRepository, type IntegratorChange } from '../../integrations/IntegratorRepository.js';
+import { integratorStatus } from '../../integrations/integratorStatus.js';
+import { discardParkedEvent, retryParkedEvent, type ParkedActionResult } from '../../integrations/parkedEventActions.js';
+import { ParkedEventRepository, type ParkedEvent } from '../../integrations/ParkedEventRepository.js';
+import { newWebhookSecret } from '../../integrations/webhookSignature.js';
 
 export interface IntegratorRoutesOptions {
   readonly pool: pg.Pool;
@@ -58,7 +58,7 @@ export function integratorRoutes(options: IntegratorRoutesOptions): FastifyPlugi
     }, async (request, reply) => {
       const { startAfter, secret, ...rest } = request.body;
       if (await integrators.get(rest.name)) {
-        return sendProblem(reply, problem(409, 'INTEGRATOR_EXISTS', 'The integrator exists', { detail: `An integrator named ${rest.name} exists; reset, pause or delete it instead.` }));
+        return sendProblem(reply, problem('INTEGRATOR_EXISTS', { detail: `An integrator named ${rest.name} exists; reset, pause or delete it instead.` }));
       }
       const from = startAfter === 'end' ? await store.headPosition() : positionOf(reply, store, startAfter ?? '', 'body.startAfter');
       if (from === undefined) return reply;
@@ -117,7 +117,7 @@ function positionOf(reply: FastifyReply, store: EventStore, position: string, pa
     return store.checkPosition(position);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    void sendProblem(reply, problem(400, 'INVALID_POSITION', 'The position is not valid', {
+    void sendProblem(reply, problem('INVALID_POSITION', {
       detail: error.message,
       errors: [{ path, message: 'not a position this ledger issued' }],
     }));
@@ -126,7 +126,7 @@ function positionOf(reply: FastifyReply, store: EventStore, position: string, pa
 }
 
 function notFound(reply: FastifyReply, name: string): FastifyReply {
-  return sendProblem(reply, problem(404, 'INTEGRATOR_NOT_FOUND', 'No such integrator', { detail: `No integrator is named ${name}.` }));
+  return sendProblem(reply, problem('INTEGRATOR_NOT_FOUND', { detail: `No integrator is named ${name}.` }));
 }
 
 function changed(reply: FastifyReply, name: string, change: IntegratorChange): FastifyReply {
@@ -142,10 +142,10 @@ function parkedView(p: ParkedEvent) {
 function answer(reply: FastifyReply, result: ParkedActionResult): FastifyReply {
   if (result.ok) return reply.send({ parked: parkedView(result.parked), resumedIntegrator: result.resumedIntegrator });
   switch (result.code) {
-    case 'PARKED_EVENT_NOT_FOUND': return sendProblem(reply, problem(404, result.code, 'No such parked event'));
-    case 'INTEGRATOR_NOT_FOUND': return sendProblem(reply, problem(404, result.code, 'The parked event\'s integrator no longer exists'));
-    case 'PARKED_EVENT_RESOLVED': return sendProblem(reply, problem(409, result.code, 'The parked event is already resolved', { detail: `It is ${result.state}.`, state: result.state }));
-    case 'DELIVERY_FAILED': return sendProblem(reply, problem(502, result.code, 'The receiver refused the event again', { detail: result.error }));
+    case 'PARKED_EVENT_NOT_FOUND': return sendProblem(reply, problem(result.code));
+    case 'INTEGRATOR_NOT_FOUND': return sendProblem(reply, problem(result.code));
+    case 'PARKED_EVENT_RESOLVED': return sendProblem(reply, problem(result.code, { detail: `It is ${result.state}.`, state: result.state }));
+    case 'DELIVERY_FAILED': return sendProblem(reply, problem(result.code, { detail: result.error }));
     default: return assertNever(result);
   }
 }

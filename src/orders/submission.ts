@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { envelopeSchema, type Envelope } from '../../domain/envelope.js';
-import { idempotencyKey as deriveKey } from '../../domain/idempotency.js';
-import type { OrderEventType } from '../../domain/events.js';
-import type { SourceSystemKind } from '../../domain/sourceSystems.js';
+import { envelopeSchema, type Envelope } from '../domain/envelope.js';
+import { idempotencyKey as deriveKey } from '../domain/idempotency.js';
+import type { OrderEventType } from '../domain/events.js';
+import type { SourceSystemKind } from '../domain/sourceSystems.js';
 
 const text = z.string().min(1).max(500);
 

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { DomainEvent } from '../../domain/events.js';
-import { textProblem } from '../../domain/primitives.js';
+import type { DomainEvent } from '../domain/events.js';
+import { textProblem } from '../domain/primitives.js';
 import { LruMap } from './LruMap.js';
 
 /** How a submission names its order: the ledger's key, or an alias the ledger learnt. */
@@ -11,7 +10,8 @@ export interface Alias {
   readonly value: string;
 }
 
-const orderKeyPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+/** What an order key may be: letters, digits, . _ - (up to 100), starting with a letter or digit. */
+export const orderKeyPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /**
  * Parses the `{orderKey}` path segment: a plain key, `erp:<ERP order number>`
@@ -40,12 +40,6 @@ export function aliasesOf(event: DomainEvent): Alias[] {
   }
   if (event.type === 'OrderAccepted') return [{ kind: 'erp', value: event.data.erpOrderNumber }];
   return [];
-}
-
-/** The stream where submissions naming a not-yet-known alias wait (docs/domain.md §3). */
-export function unmatchedStreamId(alias: Alias): string {
-  const digest = createHash('sha256').update(`${alias.kind}:${alias.value}`, 'utf8').digest('hex').slice(0, 32);
-  return `unmatched-${alias.kind}-${digest}`;
 }
 
 /**

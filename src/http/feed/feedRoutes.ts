@@ -2,13 +2,13 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { z } from 'zod';
-import { START, type EventStore, type Position } from '../eventstore/EventStore.js';
-import { problem, sendProblem } from '../http/problem.js';
-import { actorOf } from '../http/auth/actorOf.js';
-import { ConsumerCheckpoints, type ConsumerCheckpoint } from './ConsumerCheckpoints.js';
+import { START, type EventStore, type Position } from '../../eventstore/EventStore.js';
+import { problem, sendProblem } from '../problem.js';
+import { actorOf } from '../auth/actorOf.js';
+import { ConsumerCheckpoints, type ConsumerCheckpoint } from '../../integrations/ConsumerCheckpoints.js';
 import { checkpointSchema, consumerNameParam, feedPageSchema, positionParam, typesParam } from './feedSchemas.js';
 import { streamFeed } from './streamFeed.js';
-import { cloudEventJson } from './toCloudEvent.js';
+import { cloudEventJson } from '../../integrations/toCloudEvent.js';
 
 export interface FeedRoutesOptions {
   readonly store: EventStore;
@@ -101,7 +101,7 @@ export function feedRoutes(options: FeedRoutesOptions): FastifyPluginAsync {
       if (!(await withinLog(reply, store, position))) return reply;
       const result = await checkpoints.advance(request.params.name, position, actorOf(request));
       if (result.ok) return view(result.checkpoint);
-      return sendProblem(reply, problem(409, 'CHECKPOINT_BEHIND', 'The checkpoint is already further on', {
+      return sendProblem(reply, problem('CHECKPOINT_BEHIND', {
         detail: `Consumer ${request.params.name} is at ${JSON.stringify(result.current.position)}; a checkpoint never moves backwards. An admin can reset it (POST .../checkpoint/reset).`,
         current: view(result.current),
       }));
@@ -133,7 +133,7 @@ async function readPage<T>(reply: FastifyReply, read: () => Promise<T>): Promise
   } catch (error) {
     // RangeError: the adapter's own check; SQLSTATE class 22: a value the database cannot take.
     if (!(error instanceof RangeError) && !/^22/.test(String((error as { code?: unknown }).code))) throw error;
-    await sendProblem(reply, problem(400, 'INVALID_POSITION', 'The position is not valid', {
+    await sendProblem(reply, problem('INVALID_POSITION', {
       detail: (error as Error).message,
       errors: [{ path: 'after', message: 'not a position this ledger issued' }],
     }));
@@ -146,7 +146,7 @@ async function withinLog(reply: FastifyReply, store: EventStore, position: strin
   if ((await readPage(reply, async () => store.checkPosition(position))) === undefined) return false;
   const head = await store.headPosition();
   if (position <= head) return (await readPage(reply, () => store.readAll({ after: position as Position, limit: 1 }))) !== undefined;
-  await sendProblem(reply, problem(422, 'CHECKPOINT_BEYOND_HEAD', 'The position is beyond the end of the log', {
+  await sendProblem(reply, problem('CHECKPOINT_BEYOND_HEAD', {
     detail: `The newest position is ${JSON.stringify(head)}; a checkpoint past it would skip events not yet written.`,
     errors: [{ path: 'body.position', message: 'beyond the newest position' }],
   }));

@@ -1,4 +1,4 @@
-import type { OrderState } from '../../domain/orderState.js';
+import type { OrderState } from '../domain/orderState.js';
 import { LruMap } from './LruMap.js';
 
 export interface CachedOrder {

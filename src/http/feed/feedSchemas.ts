@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cloudEventTypePrefix } from './toCloudEvent.js';
+import { cloudEventTypePrefix } from '../../integrations/toCloudEvent.js';
 
 /** A position as clients send it back: opaque text; the store rejects one it did not issue. */
 export const positionParam = z.string().max(128).regex(/^[0-9A-Za-z._:/-]*$/, 'not a ledger position');

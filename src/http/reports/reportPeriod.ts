@@ -1,4 +1,4 @@
-import { problem, type Problem } from '../../http/problem.js';
+import { problem, type Problem } from '../problem.js';
 
 const dayMs = 86_400_000;
 
@@ -10,7 +10,7 @@ export function daysOf(query: { from?: string | undefined; to?: string | undefin
 }
 
 export function badRange(): Problem {
-  return problem(400, 'INVALID_DATE_RANGE', 'Bad Request', {
+  return problem('INVALID_DATE_RANGE', {
     detail: '"from" must be on or before "to", at most 366 days apart.',
     errors: [{ path: 'querystring.from', message: 'must be on or before to, at most 366 days earlier' }],
   });

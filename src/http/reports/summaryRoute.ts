@@ -2,11 +2,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import type { z } from 'zod';
-import { sendProblem } from '../../http/problem.js';
-import type { ProjectionRunner } from '../ProjectionRunner.js';
-import { projectionStatuses } from '../projectionStatus.js';
-import { periodSummary } from '../reports/periodSummary.js';
-import { camelCased, sendCsv, wantsCsv } from '../reports/reportReply.js';
+import { sendProblem } from '../problem.js';
+import type { ProjectionRunner } from '../../projections/ProjectionRunner.js';
+import { projectionStatuses } from '../../projections/projectionStatus.js';
+import { periodSummary } from '../../projections/reports/periodSummary.js';
+import { camelCased, sendCsv, wantsCsv } from './reportReply.js';
 import { badRange, daysOf } from './reportPeriod.js';
 import { summaryQuerySchema, summarySchema } from './summarySchema.js';
 

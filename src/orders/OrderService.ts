@@ -1,20 +1,22 @@
-import { commandFromSubmission } from '../../domain/commandFromSubmission.js';
-import { decide } from '../../domain/decide.js';
-import { defaultDomainPolicy, type DomainPolicy } from '../../domain/domainPolicy.js';
-import { domainError, type DomainError } from '../../domain/errors.js';
-import { isOrderEventType, type DomainEvent } from '../../domain/events.js';
-import { evolveAll } from '../../domain/evolve.js';
-import { eventIdFor } from '../../domain/idempotency.js';
-import { displayStatus, orderStatus } from '../../domain/orderStatus.js';
-import { initialOrderState, type OrderState } from '../../domain/orderState.js';
-import type { EventStore, Position, RecordedEvent } from '../../eventstore/EventStore.js';
-import { domainEventOf, toEventToAppend } from '../../eventstore/orderEventCodec.js';
-import { orderStreamId } from '../../eventstore/streams.js';
-import { isWrongExpectedRevision } from '../../eventstore/WrongExpectedRevision.js';
-import type { LedgerMetrics } from '../metrics.js';
-import { aliasesOf, describeRef, unmatchedStreamId, type Alias, type OrderAliases, type OrderRef } from './orderAliases.js';
+import { commandFromSubmission } from '../domain/commandFromSubmission.js';
+import type { Command } from '../domain/commands.js';
+import { decide, statelessError, type Decision } from '../domain/decide.js';
+import { defaultDomainPolicy, type DomainPolicy } from '../domain/domainPolicy.js';
+import { isOrderEventType, type DomainEvent } from '../domain/events.js';
+import { evolveAll } from '../domain/evolve.js';
+import { initialOrderState, type OrderState } from '../domain/orderState.js';
+import { eventIdOf } from '../domain/stamp.js';
+import type { EventStore, Position, RecordedEvent } from '../eventstore/EventStore.js';
+import { domainEventOf, toEventToAppend } from '../eventstore/orderEventCodec.js';
+import { orderStreamId } from '../eventstore/streams.js';
+import { isWrongExpectedRevision } from '../eventstore/WrongExpectedRevision.js';
+import { aliasesOf, describeRef, type OrderAliases, type OrderRef } from './orderAliases.js';
 import { OrderStateCache } from './OrderStateCache.js';
+import { parkOrRefuse, redriveAlias, type Redrive } from './redrive.js';
 import { buildEnvelope, type SubmissionContext, type TransitionBody } from './submission.js';
+import { acceptedBody, refused, type SubmissionOutcome } from './SubmissionOutcome.js';
+import type { UnmatchedQueue } from './UnmatchedQueue.js';
+import type { WriteMetrics } from './WriteMetrics.js';
 
 /** An order as loaded from its stream. */
 export interface LoadedOrder {
@@ -23,40 +25,31 @@ export interface LoadedOrder {
   readonly revision: bigint | 'no_stream';
 }
 
-/** The answer to one accepted (or replayed) submission; a replay answers the same body. */
-export interface AcceptedBody {
-  orderKey: string;
-  eventId: string;
-  type: string;
-  revision: number;
-  position: Position;
-  status: string;
-  displayStatus: string;
-  exceptions: { eventId: string; code: string; priority: number }[];
-}
-
-export type SubmissionOutcome =
-  | { readonly kind: 'accepted' | 'duplicate'; readonly body: AcceptedBody }
-  | { readonly kind: 'unmatched'; readonly body: { status: 'UNMATCHED'; alias: string; eventId: string; position: Position; detail: string } }
-  | { readonly kind: 'refused'; readonly error: DomainError | { code: 'VALIDATION_FAILED' | 'CONCURRENT_UPDATE'; message: string }; readonly issues?: readonly { path: string; message: string }[] };
-
 export interface OrderServiceDeps {
   store: EventStore;
   aliases: OrderAliases;
-  metrics: LedgerMetrics;
+  unmatched: UnmatchedQueue;
+  metrics: WriteMetrics;
   policy?: DomainPolicy;
   maxAttempts?: number;
   /** Orders whose folded state is kept between submissions (default 5,000; 0 disables). */
   cachedOrders?: number;
 }
 
-/** Submits transitions: resolve the order, fold its stream, decide, append with the loaded revision. */
+/**
+ * The write side: the one path every transition takes into the log, whether
+ * it comes as a single request, a batch item, a redriven waiting transition or
+ * a CLI command. Resolve the order, decide on cached or loaded state, append
+ * expecting that revision, retry on conflict, answer a retry with the original.
+ */
 export class OrderService {
-  private readonly policy: DomainPolicy;
+  readonly policy: DomainPolicy;
   private readonly cache: OrderStateCache;
+  private readonly redrive: Redrive;
   constructor(private readonly deps: OrderServiceDeps) {
     this.policy = deps.policy ?? defaultDomainPolicy;
     this.cache = new OrderStateCache(deps.cachedOrders ?? 5_000);
+    this.redrive = { queue: deps.unmatched, commit: (orderKey, decideOn) => this.commit(orderKey, decideOn) };
   }
 
   async load(orderKey: string): Promise<LoadedOrder> {
@@ -69,10 +62,7 @@ export class OrderService {
     return { recorded, state, revision: last ? last.revision : 'no_stream' };
   }
 
-  /**
-   * The order's current state: the cached fold plus whatever the stream
-   * gained since (usually nothing, one indexed query).
-   */
+  /** The order's current state: the cached fold plus whatever the stream gained since (usually nothing). */
   async current(orderKey: string): Promise<{ state: OrderState; revision: bigint | 'no_stream' }> {
     const cached = this.cache.get(orderKey);
     if (!cached) return this.load(orderKey);
@@ -104,11 +94,18 @@ export class OrderService {
       return refused(command.error, command.issues.map((i) => ({ path: ['body', 'data', ...i.path].join('.'), message: i.message })));
     }
     if (orderKey === undefined && 'alias' in ref) {
-      const denied = decide(command.command, initialOrderState, this.policy);
-      if (!denied.ok && denied.error.code === 'NOT_OWNER') return refused(denied.error);
-      return this.park(ref.alias, body.type, body.data, envelope.data);
+      const early = statelessError(command.command, this.policy);
+      if (early) return refused(early);
+      return parkOrRefuse(this.deps.unmatched, ref.alias, body.type, body.data, envelope.data);
     }
-    return this.decideAndAppend(orderKey!, command.command);
+    return this.commit(orderKey!, (state) => decide(command.command, state, this.policy), command.command);
+  }
+
+  /** Applies what waits under aliases already bound (after a crash between binding and applying). */
+  async redriveBound(): Promise<number> {
+    let applied = 0;
+    for (const { alias, orderKey } of await this.deps.unmatched.boundAliases()) applied += await redriveAlias(this.redrive, alias, orderKey, this.policy);
+    return applied;
   }
 
   /**
@@ -116,13 +113,13 @@ export class OrderService {
    * stream; appends expecting that revision. A refused append means someone
    * else wrote first: reload and decide again, at most `maxAttempts` times.
    */
-  private async decideAndAppend(orderKey: string, command: Parameters<typeof decide>[0]): Promise<SubmissionOutcome> {
+  private async commit(orderKey: string, decideOn: (state: OrderState) => Decision, command?: Command): Promise<SubmissionOutcome> {
     const maxAttempts = this.deps.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       // First try without reading: the cached fold, or for a new order the empty one.
       const cached = attempt === 1 ? this.cache.get(orderKey) ?? assumedNew(command) : undefined;
       const order = cached ?? await this.load(orderKey);
-      const decision = decide(command, order.state, this.policy);
+      const decision = decideOn(order.state);
       if (!decision.ok) {
         // A refusal decided on cached state must hold for the stream as it is now.
         if (cached) continue;
@@ -137,13 +134,11 @@ export class OrderService {
           { expectedRevision: order.revision },
         );
         this.deps.metrics.appendSeconds.observe((performance.now() - started) / 1000);
-        const first = toEventToAppend(decision.events[0]!, orderKey).id;
-        if (appended.idempotentReplay) return this.replay(orderKey, await this.load(orderKey), first);
+        if (appended.idempotentReplay) return this.replay(orderKey, await this.load(orderKey), eventIdOf(decision.events[0]!));
         for (const e of decision.events) this.deps.metrics.accepted.inc({ type: e.type });
-        const after = decision.state;
-        this.cache.set(orderKey, { state: after, revision: appended.nextRevision });
+        this.cache.set(orderKey, { state: decision.state, revision: appended.nextRevision });
         await this.learnAliases(orderKey, decision.events, appended.position);
-        return { kind: 'accepted', body: acceptedBody(orderKey, decision.events, appended.nextRevision, appended.position, after) };
+        return { kind: 'accepted', body: acceptedBody(orderKey, decision.events, appended.nextRevision, appended.position, decision.state) };
       } catch (error) {
         if (!isWrongExpectedRevision(error)) throw error;
         this.cache.forget(orderKey);
@@ -168,14 +163,14 @@ export class OrderService {
     this.deps.metrics.idempotentReplays.inc();
     // The first attempt may have failed between its append and its alias write.
     await this.learnAliases(orderKey, own, last.position);
-    return { kind: 'duplicate', body: acceptedBody(orderKey, own, last.revision, last.position, state, order.recorded[index]!.id) };
+    return { kind: 'duplicate', body: acceptedBody(orderKey, own, last.revision, last.position, state) };
   }
 
   /**
    * Binds the aliases the events name, then applies what waited under each
    * alias bound to this order. Every time, not only when the alias is new: a
-   * crash between binding and applying must not strand a waiting event, and
-   * applying one twice is answered as a duplicate.
+   * crash between binding and applying must not strand a waiting transition,
+   * and applying one twice is answered as a duplicate.
    */
   private async learnAliases(orderKey: string, events: readonly DomainEvent[], position: Position): Promise<void> {
     const aliases = events.flatMap(aliasesOf);
@@ -183,60 +178,16 @@ export class OrderService {
     const learnt = await this.deps.aliases.register(orderKey, aliases, position);
     for (const alias of aliases) {
       const isNew = learnt.some((a) => a.kind === alias.kind && a.value === alias.value);
-      if (isNew || (await this.deps.aliases.resolve(alias)) === orderKey) await this.redrive(alias, orderKey);
-    }
-  }
-
-  /** Keeps a submission for an alias nobody has named yet, in the log, until an order claims it. */
-  private async park(alias: Alias, type: string, data: unknown, envelope: DomainEvent['envelope']): Promise<SubmissionOutcome> {
-    const id = eventIdFor(`unmatched:${envelope.idempotencyKey}`);
-    const appended = await this.deps.store.append(unmatchedStreamId(alias), [{ id, type, data, metadata: { ...envelope, unmatched: alias } }], { expectedRevision: 'any' });
-    const aliasText = `${alias.kind}:${alias.value}`;
-    return {
-      kind: 'unmatched',
-      body: {
-        status: 'UNMATCHED', alias: aliasText, eventId: id, position: appended.position,
-        detail: `No order is known as ${aliasText} yet; the transition is kept and applied when an order takes that alias.`,
-      },
-    };
-  }
-
-  /** Applies what waited under `alias` to the order that just took it, in arrival order. */
-  private async redrive(alias: Alias, orderKey: string): Promise<void> {
-    for await (const waiting of this.deps.store.readStream(unmatchedStreamId(alias))) {
-      const event = domainEventOf(waiting);
-      if (!event) continue;
-      const command = commandFromSubmission({ type: event.type, data: event.data, envelope: { ...event.envelope, causationId: waiting.id }, orderKey });
-      if (command.ok) await this.decideAndAppend(orderKey, command.command);
+      if (isNew || (await this.deps.aliases.resolve(alias)) === orderKey) await redriveAlias(this.redrive, alias, orderKey, this.policy);
     }
   }
 }
 
 /** A new order is usually new: decide it on the empty state; if the stream exists, the append says so. */
-function assumedNew(command: Parameters<typeof decide>[0]): { state: OrderState; revision: 'no_stream' } | undefined {
-  return command.type === 'PlaceOrder' ? { state: initialOrderState, revision: 'no_stream' } : undefined;
-}
-
-function acceptedBody(orderKey: string, events: readonly DomainEvent[], lastRevision: bigint, position: Position, state: OrderState, firstId?: string): AcceptedBody {
-  const [first, ...rest] = events;
-  return {
-    orderKey,
-    eventId: firstId ?? toEventToAppend(first!, orderKey).id,
-    type: first!.type,
-    revision: Number(lastRevision) - rest.length,
-    position,
-    status: orderStatus(state),
-    displayStatus: displayStatus(state),
-    exceptions: rest.flatMap((e) => (e.type === 'ExceptionRaised' ? [{ eventId: toEventToAppend(e, orderKey).id, code: e.data.code, priority: e.data.priority }] : [])),
-  };
+function assumedNew(command: Command | undefined): { state: OrderState; revision: 'no_stream' } | undefined {
+  return command?.type === 'PlaceOrder' ? { state: initialOrderState, revision: 'no_stream' } : undefined;
 }
 
 function domainEventsOf(recorded: readonly RecordedEvent[]): DomainEvent[] {
   return recorded.map(domainEventOf).filter((e): e is DomainEvent => e !== undefined);
 }
-
-function refused(error: DomainError | { code: 'VALIDATION_FAILED' | 'CONCURRENT_UPDATE'; message: string }, issues?: { path: string; message: string }[]): SubmissionOutcome {
-  return issues && issues.length > 0 ? { kind: 'refused', error, issues } : { kind: 'refused', error };
-}
-
-export { domainError };

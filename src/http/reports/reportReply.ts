@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { toCsv } from '../../http/csv.js';
-import { problem, sendProblem } from '../../http/problem.js';
-import { BadCursor, type Page } from './keysetPage.js';
+import { toCsv } from '../csv.js';
+import { problem, sendProblem } from '../problem.js';
+import { BadCursor, type Page } from '../../projections/reports/keysetPage.js';
 
 /** snake_case → camelCase, for every key at every depth: reports speak the orders API's casing. */
 export function camelCased(value: unknown): unknown {
@@ -28,7 +28,7 @@ export async function sendPage(request: FastifyRequest, reply: FastifyReply, nam
     page = await load();
   } catch (error) {
     if (!(error instanceof BadCursor)) throw error;
-    return sendProblem(reply, problem(400, 'INVALID_CURSOR', 'Bad Request', { detail: error.message, errors: [{ path: 'querystring.cursor', message: error.message }] }));
+    return sendProblem(reply, problem('INVALID_CURSOR', { detail: error.message, errors: [{ path: 'querystring.cursor', message: error.message }] }));
   }
   const items = page.items.map((row) => camelCased(row) as Record<string, unknown>);
   if (page.nextCursor !== null) void reply.header('next-cursor', page.nextCursor);

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { EventStore, Position } from '../eventstore/EventStore.js';
-import { cloudEventJson } from './toCloudEvent.js';
+import type { EventStore, Position } from '../../eventstore/EventStore.js';
+import { cloudEventJson } from '../../integrations/toCloudEvent.js';
 
 export interface StreamFeedOptions {
   readonly store: EventStore;
