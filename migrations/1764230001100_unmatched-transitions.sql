@@ -31,6 +31,10 @@ COMMENT ON COLUMN ledger.unmatched_transitions.state IS 'waiting; applied (event
 COMMENT ON COLUMN ledger.unmatched_transitions.order_key IS 'The order that took the alias, once one did.';
 COMMENT ON COLUMN ledger.unmatched_transitions.reason IS 'Why it was refused or discarded.';
 
+-- The service parks, applies and refuses them; no row is ever deleted.
+GRANT SELECT, INSERT ON ledger.unmatched_transitions TO ledger_writer;
+GRANT UPDATE (state, order_key, event_id, reason, resolved_at) ON ledger.unmatched_transitions TO ledger_writer;
+
 -- Transitions that waited in the log before this table existed keep waiting here.
 INSERT INTO ledger.unmatched_transitions (id, alias_kind, alias_value, source_system, type, data, envelope, received_at)
 SELECT e.event_id, e.metadata->'unmatched'->>'kind', e.metadata->'unmatched'->>'value',
