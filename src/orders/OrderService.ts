@@ -2,6 +2,7 @@ import { commandFromSubmission } from '../domain/commandFromSubmission.js';
 import type { Command } from '../domain/commands.js';
 import { decide, statelessError, type Decision } from '../domain/decide.js';
 import { defaultDomainPolicy, type DomainPolicy } from '../domain/domainPolicy.js';
+import { domainError } from '../domain/errors.js';
 import { isOrderEventType, type DomainEvent } from '../domain/events.js';
 import { evolveAll } from '../domain/evolve.js';
 import { initialOrderState, type OrderState } from '../domain/orderState.js';
