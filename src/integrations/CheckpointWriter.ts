@@ -1,4 +1,4 @@
-import type { IntegratorRepository } from './IntegratorRepository.js';
+import type { Delivery, IntegratorRepository } from './IntegratorRepository.js';
 
 /**
  * Stores an integrator's checkpoint at most every `intervalMs` instead of
@@ -8,7 +8,7 @@ import type { IntegratorRepository } from './IntegratorRepository.js';
  * Writes are serialised, and each is conditional on the run's epoch.
  */
 export class CheckpointWriter {
-  private pending: { position: string; delivered: number } | undefined;
+  private pending: { position: string; delivered: Delivery[] } | undefined;
   private writing: Promise<boolean> = Promise.resolve(true);
   private timer: NodeJS.Timeout | undefined;
 
@@ -21,9 +21,11 @@ export class CheckpointWriter {
     private readonly onSuperseded: () => void,
   ) {}
 
-  /** Records that everything up to `position` is done (`delivered`: with a 2xx, else parked). */
-  note(position: string, delivered: boolean): void {
-    this.pending = { position, delivered: (this.pending?.delivered ?? 0) + (delivered ? 1 : 0) };
+  /** Records that everything up to `position` is done: `delivered` with a 2xx, else parked. */
+  note(position: string, delivered?: Delivery): void {
+    const deliveries = this.pending?.delivered ?? [];
+    if (delivered) deliveries.push(delivered);
+    this.pending = { position, delivered: deliveries };
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       void this.flush();

@@ -134,16 +134,26 @@ export class IntegratorRepository {
    * Advances the checkpoint past `delivered` 2xx deliveries (or a park), only
    * while `epoch` holds: false means a reset or reconfiguration happened meanwhile.
    */
-  async advance(name: string, epoch: string, position: string, delivered: number): Promise<boolean> {
-    const result = await this.pool.query(
-      `UPDATE integration.integrator_checkpoints
-          SET position = $3, updated_at = now(),
-              delivered_count = delivered_count + $4,
-              last_delivered_at = CASE WHEN $4 > 0 THEN now() ELSE last_delivered_at END
-        WHERE name = $1 AND epoch = $2::bigint`,
-      [name, epoch, position, delivered],
+  async advance(name: string, epoch: string, position: string, delivered: readonly Delivery[]): Promise<boolean> {
+    // One statement: the deliveries are stored exactly when the checkpoint moves past them.
+    const { rows } = await this.pool.query<{ held: boolean }>(
+      `WITH moved AS (
+         UPDATE integration.integrator_checkpoints
+            SET position = $3, updated_at = now(),
+                delivered_count = delivered_count + $4,
+                last_delivered_at = CASE WHEN $4 > 0 THEN now() ELSE last_delivered_at END
+          WHERE name = $1 AND epoch = $2::bigint
+          RETURNING name
+       ), stored AS (
+         INSERT INTO integration.deliveries (integrator, event_id, order_key, revision, position, event_type, recorded_at, delivered_at)
+         SELECT m.name, d.* FROM moved m,
+                unnest($5::uuid[], $6::text[], $7::int8[], $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[]) d
+         ON CONFLICT (integrator, event_id) DO NOTHING
+       )
+       SELECT EXISTS (SELECT 1 FROM moved) AS held`,
+      [name, epoch, position, delivered.length, ...deliveryArrays(delivered)],
     );
-    return result.rowCount === 1;
+    return rows[0]?.held === true;
   }
 
   /** The stop policy: the integrator stays before the event until someone resumes it. */
@@ -215,4 +225,23 @@ function toRunSpec(row: SpecRow): IntegratorRunSpec {
     paused: row.paused,
     stopped: row.stopped,
   };
+}
+
+/** One event delivered with a 2xx, as `integration.deliveries` keeps it. */
+export interface Delivery {
+  readonly eventId: string;
+  readonly orderKey: string | null;
+  readonly revision: bigint;
+  readonly position: string;
+  readonly eventType: string;
+  readonly recordedAt: Date;
+  readonly deliveredAt: Date;
+}
+
+/** The deliveries as parallel arrays, in the column order of `integration.deliveries`. */
+export function deliveryArrays(delivered: readonly Delivery[]): unknown[][] {
+  return [
+    delivered.map((d) => d.eventId), delivered.map((d) => d.orderKey), delivered.map((d) => d.revision.toString()),
+    delivered.map((d) => d.position), delivered.map((d) => d.eventType), delivered.map((d) => d.recordedAt), delivered.map((d) => d.deliveredAt),
+  ];
 }

@@ -4,7 +4,7 @@ import type { CircuitBreaker } from './CircuitBreaker.js';
 import { CheckpointWriter } from './CheckpointWriter.js';
 import type { Fetch } from './deliverWebhook.js';
 import { retrier, type Attempted } from './deliverWithRetries.js';
-import type { IntegratorRepository, IntegratorRunSpec } from './IntegratorRepository.js';
+import type { Delivery, IntegratorRepository, IntegratorRunSpec } from './IntegratorRepository.js';
 import type { ParkedEventRepository } from './ParkedEventRepository.js';
 import { cloudEventJson } from './toCloudEvent.js';
 
@@ -53,7 +53,7 @@ export async function runIntegrator(spec: IntegratorRunSpec, deps: RunIntegrator
       const result: Attempted = error === undefined ? await deliver(event, body) : { kind: 'exhausted', attempts: 0, error };
       if (result.kind === 'aborted') break;
       if (result.kind === 'delivered') {
-        checkpoint.note(event.position, true);
+        checkpoint.note(event.position, deliveryOf(event, new Date()));
         continue;
       }
       await park(event, result, body, spec, deps);
@@ -69,7 +69,7 @@ export async function runIntegrator(spec: IntegratorRunSpec, deps: RunIntegrator
   async function afterExhausted(event: RecordedEvent, error: string, attempts: number): Promise<boolean> {
     if (config.onFailure === 'park') {
       log.warn({ eventId: event.id, position: event.position, error }, 'event parked; delivery goes on');
-      checkpoint.note(event.position, false);
+      checkpoint.note(event.position);
       return checkpoint.flush();
     }
     if (!(await checkpoint.flush())) return false;
@@ -78,6 +78,15 @@ export async function runIntegrator(spec: IntegratorRunSpec, deps: RunIntegrator
       'integrator stopped: an event exhausted its attempts; retry or discard it in the parked events, then resume');
     return false;
   }
+}
+
+/** What `integration.deliveries` keeps of an event answered 2xx. */
+export function deliveryOf(event: RecordedEvent, deliveredAt: Date): Delivery {
+  const orderKey = event.metadata.orderKey;
+  return {
+    eventId: event.id, orderKey: typeof orderKey === 'string' ? orderKey : null, revision: event.revision,
+    position: event.position, eventType: event.type, recordedAt: event.recordedAt, deliveredAt,
+  };
 }
 
 async function park(event: RecordedEvent, result: { attempts: number; error: string }, body: string, spec: IntegratorRunSpec, deps: RunIntegratorDeps): Promise<void> {

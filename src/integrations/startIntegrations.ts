@@ -6,6 +6,7 @@ import { createIntegratorSupervisor, type IntegratorSupervisor } from './createI
 import type { Fetch } from './deliverWebhook.js';
 import { feedRoutes } from '../http/feed/feedRoutes.js';
 import { integratorRoutes } from '../http/integrators/integratorRoutes.js';
+import { syncRoutes } from '../http/sync/syncRoutes.js';
 import { syncIntegratorsFile } from './syncIntegratorsFile.js';
 
 export interface IntegrationsDeps {
@@ -37,6 +38,7 @@ export async function startIntegrations(deps: IntegrationsDeps): Promise<Integra
     plugins: [
       feedRoutes({ store: deps.store, pool: deps.pool }),
       integratorRoutes({ pool: deps.pool, store: deps.store, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
+      syncRoutes({ pool: deps.pool, store: deps.store, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
     ],
     supervisor,
     stop: () => supervisor.stop(),

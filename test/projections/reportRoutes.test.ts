@@ -117,6 +117,7 @@ describe('report routes', () => {
     expect(response.json().items).toEqual([
       expect.objectContaining({ name: 'orders', status: 'running', worker: 'active', lag: { events: 0, capped: false, seconds: 0 } }),
       expect.objectContaining({ name: 'audit_trail', status: 'running', eventsApplied: 13 }),
+      expect.objectContaining({ name: 'sync_acks', status: 'running', eventsApplied: 0 }),
     ]);
   });
 });

@@ -1,0 +1,100 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type pg from 'pg';
+import { z } from 'zod';
+import type { EventStore } from '../../eventstore/EventStore.js';
+import { actorOf } from '../auth/actorOf.js';
+import { OrderAliases, parseOrderRef } from '../../orders/orderAliases.js';
+import { problem, sendProblem } from '../problem.js';
+import type { Fetch } from '../../integrations/deliverWebhook.js';
+import { resendOrders } from '../../integrations/resendOrders.js';
+import { orderSync, syncSummary, systemOrders } from '../../integrations/syncReport.js';
+
+export interface SyncRoutesOptions {
+  readonly pool: pg.Pool;
+  readonly store: EventStore;
+  readonly fetch?: Fetch;
+}
+
+const tags = ['sync'];
+const state = z.enum(['in_step', 'behind', 'failing']);
+const isoTime = z.string().nullable();
+const systemSchema = z.object({
+  kind: z.enum(['integrator', 'consumer']), system: z.string(), crm: z.boolean(), state,
+  orders: z.number().int(), inStep: z.number().int(), behind: z.number().int(), failing: z.number().int(),
+  valueAtRisk: z.number(), oldestGapSince: isoTime, lastReflectedAt: isoTime, stopped: z.boolean(), paused: z.boolean(),
+});
+const orderRowSchema = z.object({
+  kind: z.enum(['integrator', 'consumer']), system: z.string(), orderKey: z.string(), state,
+  headRevision: z.number().int(), headRecordedAt: z.string(), reflectedRevision: z.number().int().nullable(), reflectedAt: isoTime,
+  behindSince: isoTime, error: z.string().nullable(), valueAtRisk: z.number(), currency: z.string().nullable(),
+});
+const milestone = z.enum(['RECEIVED', 'ACCEPTED', 'REJECTED', 'SHIPPED', 'DELIVERED', 'CLOSED']).nullable();
+const orderSyncSchema = z.object({
+  orderKey: z.string(),
+  ledger: z.object({ revision: z.number().int(), recordedAt: z.string(), lastMilestone: milestone }),
+  systems: z.array(orderRowSchema.extend({ reflectedMilestone: milestone })),
+});
+const resendBody = z.object({
+  system: z.string().min(1).describe('The integrator to send through.'),
+  orderKeys: z.array(z.string().min(1)).min(1).max(10_000),
+  reason: z.string().trim().min(1).max(500),
+});
+const resendResponse = z.object({
+  system: z.string(),
+  results: z.array(z.object({ orderKey: z.string(), outcome: z.enum(['delivered', 'failed', 'not_found']), eventIds: z.array(z.string()).optional(), error: z.string().optional() })),
+});
+
+/**
+ * Whether every downstream system shows what the ledger knows (`read`
+ * scope), from `reporting.sync_state`; and the admin re-send of orders'
+ * current state through an integrator.
+ */
+export function syncRoutes(options: SyncRoutesOptions): FastifyPluginAsync {
+  const { pool, store } = options;
+  const aliases = new OrderAliases(pool);
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+    app.get('/v1/sync', {
+      config: { scope: 'read' },
+      schema: { tags, summary: 'Each downstream system: in step, behind or failing, with the value at risk; worst first', response: { 200: z.object({ systems: z.array(systemSchema) }) } },
+    }, async () => ({ systems: await syncSummary(pool) }));
+
+    app.get('/v1/sync/:system/orders', {
+      config: { scope: 'read' },
+      schema: {
+        tags, summary: 'The orders one system does not reflect (or those in `state`), by value at risk',
+        params: z.object({ system: z.string().min(1) }),
+        querystring: z.object({ state: state.optional(), limit: z.coerce.number().int().min(1).max(10_000).default(500) }),
+        response: { 200: z.object({ system: z.string(), orders: z.array(orderRowSchema) }) },
+      },
+    }, async (request) => ({ system: request.params.system, orders: await systemOrders(pool, request.params.system, request.query) }));
+
+    app.get('/v1/orders/:orderRef/sync', {
+      config: { scope: 'read' },
+      schema: {
+        tags, summary: 'What the ledger knows of an order, and what each downstream system reflects of it, since when',
+        params: z.object({ orderRef: z.string().min(1) }),
+        response: { 200: orderSyncSchema },
+      },
+    }, async (request, reply) => {
+      const ref = parseOrderRef(request.params.orderRef);
+      if ('error' in ref) return sendProblem(reply, problem('VALIDATION_FAILED', { errors: [{ path: 'params.orderRef', message: ref.error }] }));
+      const orderKey = 'orderKey' in ref ? ref.orderKey : await aliases.resolve(ref.alias);
+      const found = orderKey === undefined ? undefined : await orderSync(pool, store, orderKey);
+      return found ?? sendProblem(reply, problem('ORDER_NOT_FOUND', { detail: `No order is known as ${request.params.orderRef}.` }));
+    });
+
+    app.post('/v1/sync/resend', {
+      config: { scope: 'admin' },
+      schema: { tags, summary: 'Send the current state of these orders through an integrator now (recorded with the reason)', body: resendBody, response: { 200: resendResponse } },
+    }, async (request, reply) => {
+      const { system, orderKeys, reason } = request.body;
+      const result = await resendOrders({ pool, store, ...(options.fetch ? { fetch: options.fetch } : {}) }, system, orderKeys, actorOf(request), reason);
+      if (!result.ok) return sendProblem(reply, problem('INTEGRATOR_NOT_FOUND', { detail: `No integrator is named ${system}.` }));
+      request.log.info({ integrator: system, orders: orderKeys.length, actor: actorOf(request) }, 'orders re-sent');
+      return { system, results: result.results };
+    });
+  };
+}

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RecordedEvent } from '../../src/eventstore/EventStore.js';
+import { resendOrders } from '../../src/integrations/resendOrders.js';
+import { syncRoutes } from '../../src/http/sync/syncRoutes.js';
+import { waitUntilCaughtUp } from '../../src/projections/projectionStatus.js';
+import { createReportingApp } from '../projections/support/reportingApp.js';
+import { createIntegratorSupervisor, type IntegratorSupervisor } from '../../src/integrations/createIntegratorSupervisor.js';
+import { integratorConfigSchema } from '../../src/integrations/integratorConfig.js';
+import { IntegratorRepository } from '../../src/integrations/IntegratorRepository.js';
+import { createLogger } from '../../src/logger.js';
+import { testSecret } from './support/integratorHarness.js';
+import { appendToOrder, ledgerEvent, orderAccepted, orderReceived, shipmentConfirmed } from './support/orderEvents.js';
+import { startWebhookReceiver, waitFor, type WebhookReceiver } from './support/webhookReceiver.js';
+
+const ctx = await createReportingApp(({ pool, store }) => [syncRoutes({ pool, store })]);
+const { app, db, store, runner, readKey } = ctx;
+const integrators = new IntegratorRepository(db.pool);
+const lines = [{ lineNo: 1, qty: 10, price: 12.5 }, { lineNo: 2, qty: 4, price: 100 }];
+const orderKeys = ['SY-1', 'SY-2', 'SY-3', 'SY-4', 'SY-5'];
+const missed = new Set(['SY-2', 'SY-4']);
+
+const get = async (url: string) => {
+  const response = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${readKey}` } });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json();
+};
+
+function acknowledged(orderKey: string, consumer: string, events: readonly RecordedEvent[], outcome = 'ACCEPTED') {
+  return ledgerEvent(orderKey, 'IntegrationAcknowledged', {
+    consumer, eventIds: events.map((e) => e.id), outcome, ackAt: '2026-03-09T10:00:00Z',
+  }, { kind: 'CRM', instance: 'crm-1' });
+}
+
+describe('the sync state of an integrator whose receiver misses some orders', () => {
+  let receiver: WebhookReceiver;
+  const name = 'crm-hook';
+  let supervisor: IntegratorSupervisor;
+  const recorded = new Map<string, RecordedEvent[]>();
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+    receiver.answer = (request) => (missed.has(JSON.parse(request.body).data.orderKey) ? 500 : 204);
+    await integrators.upsert(integratorConfigSchema.parse({
+      name, url: receiver.url, secret: testSecret, preset: 'crm-sync', onFailure: 'park', maxAttempts: 2, timeoutMs: 3000,
+      backoff: { baseMs: 5, maxMs: 20 }, breaker: { failureThreshold: 50, openMs: 20 },
+    }), 'api', await store.headPosition());
+    supervisor = createIntegratorSupervisor({ pool: db.pool, store, logger: createLogger('silent'), pollMs: 50 });
+    await supervisor.start();
+    for (const key of orderKeys) {
+      recorded.set(key, await appendToOrder(store, key, [orderReceived(key, lines), orderAccepted(key, lines), shipmentConfirmed(key, `S-${key}`, [{ lineNo: 1, qty: 10 }])]));
+    }
+    await waitFor('every delivery answered or parked', async () =>
+      (await db.pool.query(`SELECT position FROM integration.integrator_checkpoints WHERE name = $1`, [name])).rows[0]?.position === recorded.get('SY-5')!.at(-1)!.position);
+    await waitUntilCaughtUp(runner);
+  });
+  afterAll(async () => {
+    await supervisor.stop();
+    await receiver.close();
+  });
+
+  it('names exactly the orders the receiver missed, as failing, with their open value at risk', async () => {
+    const { systems } = await get('/v1/sync');
+    expect(systems).toEqual([expect.objectContaining({
+      kind: 'integrator', system: name, crm: true, state: 'failing', orders: 5, inStep: 3, behind: 0, failing: 2, valueAtRisk: 800, stopped: false,
+    })]);
+    const { orders } = await get(`/v1/sync/${name}/orders`);
+    expect(orders.map((o: { orderKey: string }) => o.orderKey).sort()).toEqual(['SY-2', 'SY-4']);
+    expect(orders[0]).toMatchObject({ state: 'failing', reflectedRevision: null, headRevision: 2, valueAtRisk: 400, currency: 'USD' });
+    expect(orders[0].error).toMatch(/HTTP 500/);
+    expect(Date.parse(orders[0].behindSince)).toBeLessThanOrEqual(Date.parse(orders[0].headRecordedAt));
+  });
+
+  it('shows per order the revision and milestone each system reflects, beside the ledger\'s', async () => {
+    const inStep = await get('/v1/orders/SY-1/sync');
+    expect(inStep.ledger).toMatchObject({ revision: 2, lastMilestone: 'SHIPPED' });
+    expect(inStep.systems).toEqual([expect.objectContaining({ system: name, state: 'in_step', reflectedRevision: 2, reflectedMilestone: 'SHIPPED', behindSince: null })]);
+    const failing = await get('/v1/orders/SY-2/sync');
+    expect(failing.orderKey).toBe('SY-2');
+    expect(failing.systems).toEqual([expect.objectContaining({ system: name, state: 'failing', reflectedRevision: null, reflectedMilestone: null })]);
+    const unknown = await app.inject({ method: 'GET', url: '/v1/orders/NOPE/sync', headers: { authorization: `Bearer ${readKey}` } });
+    expect(unknown.statusCode).toBe(404);
+  });
+
+  it('brings the missed orders in step by re-sending their current state, and records who asked and why', async () => {
+    receiver.answer = () => 204;
+    const sentBefore = receiver.accepted.length;
+    const result = await resendOrders({ pool: db.pool, store }, name, ['SY-2', 'SY-4', 'NOPE'], 'ADMIN:test', 'receiver was down');
+    expect(result).toEqual({ ok: true, results: [
+      { orderKey: 'SY-2', outcome: 'delivered', eventIds: [recorded.get('SY-2')![2]!.id] },
+      { orderKey: 'SY-4', outcome: 'delivered', eventIds: [recorded.get('SY-4')![2]!.id] },
+      { orderKey: 'NOPE', outcome: 'not_found' },
+    ] });
+    const resent = receiver.received.slice(-2).map((r) => JSON.parse(r.body).data);
+    expect(resent.map((view) => [view.orderKey, view.lastMilestone.type])).toEqual([['SY-2', 'SHIPPED'], ['SY-4', 'SHIPPED']]);
+    expect(receiver.accepted.length).toBe(sentBefore + 2);
+    const { systems } = await get('/v1/sync');
+    expect(systems[0]).toMatchObject({ system: name, state: 'in_step', inStep: 5, failing: 0, valueAtRisk: 0 });
+    const { rows } = await db.pool.query(`SELECT order_key, outcome, actor, reason FROM integration.resends ORDER BY id`);
+    expect(rows).toEqual([
+      { order_key: 'SY-2', outcome: 'delivered', actor: 'ADMIN:test', reason: 'receiver was down' },
+      { order_key: 'SY-4', outcome: 'delivered', actor: 'ADMIN:test', reason: 'receiver was down' },
+    ]);
+    const parked = await db.pool.query(`SELECT count(*)::int AS open FROM integration.parked_events WHERE integrator = $1 AND state = 'parked'`, [name]);
+    expect(parked.rows[0].open).toBe(0);
+  });
+
+  it('reports a paused integrator behind on the orders recorded since, with the gap\'s start', async () => {
+    await integrators.pause(name);
+    await waitFor('the pause', () => !supervisor.running().includes(name));
+    const [late] = await appendToOrder(store, 'SY-6', [orderReceived('SY-6', lines)]);
+    await waitUntilCaughtUp(runner);
+    const { orders } = await get(`/v1/sync/${name}/orders?state=behind`);
+    expect(orders).toEqual([expect.objectContaining({ orderKey: 'SY-6', state: 'behind', headRevision: 0, behindSince: late!.recordedAt.toISOString(), valueAtRisk: 525 })]);
+  });
+});
+
+describe('the sync state of a consumer that acknowledges', () => {
+  it('counts it in step on the orders it acknowledged up to their last event, behind on the rest, failing on a rejection', async () => {
+    const keys = ['AK-1', 'AK-2', 'AK-3', 'AK-4'];
+    const events = new Map<string, RecordedEvent[]>();
+    for (const key of keys) events.set(key, await appendToOrder(store, key, [orderReceived(key, lines), orderAccepted(key, lines)]));
+    await appendToOrder(store, 'AK-1', [acknowledged('AK-1', 'crm-app', events.get('AK-1')!)]);
+    await appendToOrder(store, 'AK-2', [acknowledged('AK-2', 'crm-app', events.get('AK-2')!.slice(0, 1))]);
+    await appendToOrder(store, 'AK-3', [acknowledged('AK-3', 'crm-app', events.get('AK-3')!.slice(1), 'REJECTED')]);
+    await waitUntilCaughtUp(runner);
+    const { rows } = await db.pool.query(
+      `SELECT order_key, state, reflected_revision::int FROM reporting.sync_state WHERE system = 'crm-app' ORDER BY order_key`);
+    // Coverage starts at the first event it acknowledged (AK-1's first): the earlier SY orders are not its business.
+    expect(rows).toEqual([
+      { order_key: 'AK-1', state: 'in_step', reflected_revision: 1 },
+      { order_key: 'AK-2', state: 'behind', reflected_revision: 0 },
+      { order_key: 'AK-3', state: 'failing', reflected_revision: null },
+      { order_key: 'AK-4', state: 'behind', reflected_revision: null },
+    ]);
+    const { systems } = await get('/v1/sync');
+    expect(systems).toContainEqual(expect.objectContaining({ kind: 'consumer', system: 'crm-app', crm: true, state: 'failing', inStep: 1, behind: 2, failing: 1, valueAtRisk: 1575 }));
+  });
+});
