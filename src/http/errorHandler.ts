@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { isUnstorableEvent } from '../eventstore/UnstorableEvent.js';
 import { frameworkProblem, problem, sendProblem } from './problem.js';
 
 /** Turns every failure into application/problem+json with a stable code. */
@@ -14,6 +15,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
         })),
       }));
     }
+    if (isUnstorableEvent(error)) return sendProblem(reply, problem('UNSTORABLE_EVENT', { detail: error.message }));
     const status = error.statusCode ?? 500;
     if (status === 429) {
       return sendProblem(reply, problem('RATE_LIMITED', { detail: error.message }));

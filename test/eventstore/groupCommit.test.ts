@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../src/eventstore/EventStore.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
+import { isUnstorableEvent } from '../../src/eventstore/UnstorableEvent.js';
 import { isWrongExpectedRevision } from '../../src/eventstore/WrongExpectedRevision.js';
 import { verifyChain } from '../../src/domain/verifyChain.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
@@ -63,5 +64,42 @@ describe('group commit', () => {
     expect((outcomes[1] as PromiseFulfilledResult<{ position: string }>).value.position).toBe(first.value.position);
     expect(outcomes[2]!.status).toBe('rejected');
     expect(await readStreamAll(store, stream)).toHaveLength(2);
+  });
+
+  it('fails an append the log cannot hold alone, before it joins a batch, and writes the others of the same moment', async () => {
+    const streams = Array.from({ length: 12 }, () => uniqueStream('gc-nul'));
+    const bad = new Set([3, 8]);
+    const outcomes = await Promise.allSettled(streams.map((s, i) => store.append(s, [anEvent('T', { note: i === 3 ? 'a\u0000b' : i === 8 ? 'lone \ud800' : `ok ${i}` })], { expectedRevision: 'no_stream' })));
+    outcomes.forEach((o, i) => {
+      expect(o.status).toBe(bad.has(i) ? 'rejected' : 'fulfilled');
+      if (o.status === 'rejected') expect(isUnstorableEvent(o.reason), String(o.reason)).toBe(true);
+    });
+    const written = await Promise.all(streams.map(async (s) => (await readStreamAll(store, s)).length));
+    expect(written).toEqual(streams.map((_, i) => (bad.has(i) ? 0 : 1)));
+  });
+
+  it('keeps a literal backslash-u in text, which is no escape', async () => {
+    const stream = uniqueStream('gc-backslash');
+    await store.append(stream, [anEvent('T', { note: '\\u0000 and \\ud800' })], { expectedRevision: 'no_stream' });
+    expect((await readStreamAll(store, stream))[0]!.data).toEqual({ note: '\\u0000 and \\ud800' });
+  });
+
+  it('answers an append the database refuses with its own error, and the others of its batch truthfully', async () => {
+    // A rule of the database's own that refuses one stream's rows, as a CHECK or a type would.
+    await db.owner.query(`CREATE FUNCTION ledger.refuse_test_stream() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.stream_id LIKE 'gc-refused-%' THEN RAISE EXCEPTION 'refused for the test' USING ERRCODE = '22023'; END IF; RETURN NEW; END $$`);
+    await db.owner.query('CREATE TRIGGER refuse_test_stream BEFORE INSERT ON ledger.events FOR EACH ROW EXECUTE FUNCTION ledger.refuse_test_stream()');
+    try {
+      const streams = Array.from({ length: 10 }, (_, i) => uniqueStream(i === 4 ? 'gc-refused' : 'gc-fine'));
+      const outcomes = await Promise.allSettled(streams.map((s) => store.append(s, someEvents(2), { expectedRevision: 'no_stream' })));
+      outcomes.forEach((o, i) => expect(o.status, `append ${i}`).toBe(i === 4 ? 'rejected' : 'fulfilled'));
+      const refused = outcomes[4] as PromiseRejectedResult;
+      expect(isUnstorableEvent(refused.reason)).toBe(true);
+      expect((refused.reason as Error).message).toContain('refused for the test');
+      const written = await Promise.all(streams.map(async (s) => (await readStreamAll(store, s)).length));
+      expect(written).toEqual(streams.map((_, i) => (i === 4 ? 0 : 2)));
+    } finally {
+      await db.owner.query('DROP TRIGGER refuse_test_stream ON ledger.events');
+    }
   });
 });

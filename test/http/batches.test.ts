@@ -32,7 +32,7 @@ describe('POST /v1/batches', () => {
     ]);
     expect(body.results[3]).toMatchObject({ status: 422, code: 'INVALID_PAYLOAD' });
     expect(body.results[4].body).toMatchObject({ orderKey: 'E-1', status: 'PARTIALLY_SHIPPED' });
-    expect(body.counts).toEqual({ accepted: 3, duplicate: 1, unmatched: 0, refused: 1 });
+    expect(body.counts).toEqual({ accepted: 3, duplicate: 1, unmatched: 0, refused: 1, failed: 0 });
     expect(await count()).toBe(before + 3);
   });
 

@@ -92,3 +92,57 @@ describe('bodies that are not valid UTF-8', () => {
     expect(order.body).toContain('Bestellung-Ä-📦');
   });
 });
+
+/** The order keys the log holds an OrderReceived for, among `keys`. */
+async function ordersInLog(keys: readonly string[]): Promise<string[]> {
+  const { rows } = await t.db.pool.query<{ stream_id: string }>(
+    "SELECT stream_id FROM ledger.events WHERE type = 'OrderReceived' AND stream_id = ANY($1) ORDER BY stream_id", [keys.map((k) => `order-${k}`)]);
+  return rows.map((r) => r.stream_id.slice('order-'.length));
+}
+
+describe('a batch mixing good and bad items', () => {
+  it('answers each item, and the log holds exactly the ones answered as written, when one item has a NUL', async () => {
+    const items = [
+      { orderRef: 'MIX-1', type: 'OrderReceived', ...withData('MIX-1', { customerPO: 'a\u0000b' }) },
+      { orderRef: 'MIX-2', type: 'OrderReceived', ...placeOrderBody('MIX-2') },
+    ].map(({ orderKey: _key, ...item }) => item);
+    const response = await t.app.inject({ method: 'POST', url: '/v1/batches', headers: t.auth.ECOMMERCE, payload: { items } });
+    expect(response.statusCode, response.body).toBe(200);
+    const { results, counts } = response.json();
+    expect(results.map((r: { outcome: string; status: number }) => [r.outcome, r.status])).toEqual([['refused', 422], ['accepted', 201]]);
+    expect(results[0].errors[0].path).toBe('body.data.customerPO');
+    expect(counts).toMatchObject({ accepted: 1, refused: 1, failed: 0 });
+    expect(await ordersInLog(['MIX-1', 'MIX-2'])).toEqual(['MIX-2']);
+  });
+
+  it('answers an item the database refuses, or fails on, alone, and the others truthfully', async () => {
+    // Rules of the database's own that refuse one stream's rows (a data error) and break on another's.
+    await t.db.owner.query(`CREATE FUNCTION ledger.refuse_test_orders() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.stream_id = 'order-DBREFUSED' THEN RAISE EXCEPTION 'refused for the test' USING ERRCODE = '22023'; END IF;
+        IF NEW.stream_id = 'order-DBBROKEN' THEN RAISE EXCEPTION 'broken for the test' USING ERRCODE = 'XX000'; END IF;
+        RETURN NEW;
+      END $$`);
+    await t.db.owner.query('CREATE TRIGGER refuse_test_orders BEFORE INSERT ON ledger.events FOR EACH ROW EXECUTE FUNCTION ledger.refuse_test_orders()');
+    try {
+      const keys = ['DBOK-1', 'DBREFUSED', 'DBOK-2', 'DBBROKEN', 'DBOK-3'];
+      const items = keys.map((k) => {
+        const { orderKey: _key, ...body } = placeOrderBody(k);
+        return { orderRef: k, type: 'OrderReceived', ...body };
+      });
+      const response = await t.app.inject({ method: 'POST', url: '/v1/batches', headers: t.auth.ECOMMERCE, payload: { items } });
+      expect(response.statusCode, response.body).toBe(200);
+      const { results, counts } = response.json();
+      expect(results.map((r: { outcome: string; status: number }) => [r.outcome, r.status])).toEqual([
+        ['accepted', 201], ['refused', 422], ['accepted', 201], ['failed', 500], ['accepted', 201],
+      ]);
+      expect(results[1].code).toBe('UNSTORABLE_EVENT');
+      expect(results[3].detail).not.toContain('broken for the test');
+      expect(counts).toEqual({ accepted: 3, duplicate: 0, unmatched: 0, refused: 1, failed: 1 });
+      const written = results.filter((r: { status: number }) => r.status === 201).map((r: { index: number }) => keys[r.index]);
+      expect(await ordersInLog(keys)).toEqual([...written].sort());
+    } finally {
+      await t.db.owner.query('DROP TRIGGER refuse_test_orders ON ledger.events');
+    }
+  });
+});

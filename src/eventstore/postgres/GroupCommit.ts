@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { canonicalJson } from '../../domain/auditHash.js';
 import type { AppendResult, EventToAppend, ExpectedRevision, Position } from '../EventStore.js';
+import { UnstorableEvent } from '../UnstorableEvent.js';
 import { WrongExpectedRevision } from '../WrongExpectedRevision.js';
 import { appendBatchSql, streamHeadSql } from './sql.js';
 
@@ -134,7 +135,8 @@ export class GroupCommit {
     const race = code !== undefined && raceCodes.has(code);
     for (const p of batch) {
       if (batch.length === 1 && !race) {
-        p.reject(error);
+        // Alone and refused for its data: this append is at fault, and a retry would fail the same way.
+        p.reject(refusedData(code) ? new UnstorableEvent(p.streamId, (error as Error).message, { cause: error }) : error);
         continue;
       }
       p.attempts++;
@@ -158,6 +160,26 @@ export class GroupCommit {
   }
 }
 
+/** SQLSTATE classes 22 (data exception) and 54 (a limit exceeded): the statement's values, not the database, are at fault. */
+function refusedData(code: string | undefined): boolean {
+  return code !== undefined && (code.startsWith('22') || code.startsWith('54'));
+}
+
+/**
+ * An escape in JSON text that PostgreSQL's jsonb refuses: `\u0000`, or an
+ * unpaired surrogate (JSON.stringify writes those, and only those, as
+ * `\udXXX`). An even run of backslashes before it is literal text.
+ */
+const refusedEscape = /(?<!\\)(?:\\\\)*\\u(0000|d[89a-f][0-9a-f]{2})/;
+
+function unstorableEscape(json: string): string | undefined {
+  // Most events have no \u escape at all: one scan, no regular expression.
+  if (!json.includes('\\u')) return undefined;
+  const found = refusedEscape.exec(json);
+  if (!found) return undefined;
+  return found[1] === '0000' ? 'the NUL character (U+0000)' : `an unpaired surrogate (U+${found[1]!.toUpperCase()})`;
+}
+
 /** Validates an append and serialises each event once (canonical JSON, keys in hash order). */
 export function encodeAppend(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): EncodedAppend {
   if (events.length === 0) throw new RangeError(`append to ${streamId}: at least one event is required`);
@@ -170,8 +192,13 @@ export function encodeAppend(streamId: string, events: readonly EventToAppend[],
     seen.add(id);
     // Canonical key order: data, id, metadata, recordedAt, streamId, type. undefined data would
     // vanish from the hash but be read back as null, so it is stored as null.
-    head.push(`{"data":${canonicalJson(event.data ?? null)},"id":${JSON.stringify(id)},"metadata":${canonicalJson(event.metadata)},"recordedAt":`);
-    tail.push(`,"streamId":${JSON.stringify(streamId)},"type":${JSON.stringify(event.type)}}`);
+    const h = `{"data":${canonicalJson(event.data ?? null)},"id":${JSON.stringify(id)},"metadata":${canonicalJson(event.metadata)},"recordedAt":`;
+    const t = `,"streamId":${JSON.stringify(streamId)},"type":${JSON.stringify(event.type)}}`;
+    // Refused here, before it joins a batch: PostgreSQL would refuse the whole statement for it.
+    const problem = unstorableEscape(h) ?? unstorableEscape(t);
+    if (problem) throw new UnstorableEvent(streamId, `event ${id} contains ${problem}`);
+    head.push(h);
+    tail.push(t);
   }
   return { streamId, expected, head, tail, events: events.length };
 }

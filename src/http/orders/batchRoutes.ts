@@ -5,6 +5,8 @@ import type { SourceSystemKind } from '../../domain/sourceSystems.js';
 import { parseOrderRef } from '../../orders/orderAliases.js';
 import type { OrderService } from '../../orders/OrderService.js';
 import { transitionBodyShape } from '../../orders/submission.js';
+import { isUnstorableEvent } from '../../eventstore/UnstorableEvent.js';
+import { statusOf } from '../errors.js';
 import { problem } from '../problem.js';
 import { answerOf, sendAdminSubmits, sendOverloaded, type Answer } from './answers.js';
 
@@ -42,16 +44,23 @@ export function batchRoutes({ service }: { service: OrderService }): FastifyPlug
           for (const { item, index } of group) {
             const { orderRef, ...body } = item;
             const ref = parseOrderRef(orderRef);
-            const answer: Answer = 'error' in ref
-              ? { outcome: 'refused', status: 400, problem: problem('VALIDATION_FAILED', { detail: ref.error, errors: [{ path: `body.items.${index}.orderRef`, message: ref.error }] }) }
-              : answerOf(await service.submit(ref, body, ctx), metrics);
-            results[index] = resultOf(index, answer);
+            if ('error' in ref) {
+              results[index] = resultOf(index, { outcome: 'refused', status: 400, problem: problem('VALIDATION_FAILED', { detail: ref.error, errors: [{ path: `body.items.${index}.orderRef`, message: ref.error }] }) });
+              continue;
+            }
+            try {
+              results[index] = resultOf(index, answerOf(await service.submit(ref, body, ctx), metrics));
+            } catch (error) {
+              // One item's failure is its own: the items before it may be written, so no answer for the whole batch.
+              results[index] = failedResult(index, error);
+              if (results[index].status >= 500) request.log.error({ err: error, item: index }, 'batch item failed');
+            }
           }
         });
         return results;
       });
       if (!run.admitted) return sendOverloaded(reply, metrics, 'Retry the batch after a second; accepted items will answer as duplicates.');
-      const counts = { accepted: 0, duplicate: 0, unmatched: 0, refused: 0 };
+      const counts = { accepted: 0, duplicate: 0, unmatched: 0, refused: 0, failed: 0 };
       for (const r of run.value) counts[r.outcome]++;
       return { counts, results: run.value };
     });
@@ -60,7 +69,16 @@ export function batchRoutes({ service }: { service: OrderService }): FastifyPlug
 
 type BatchResult =
   | { index: number; outcome: 'accepted' | 'duplicate' | 'unmatched'; status: number; body: unknown }
-  | { index: number; outcome: 'refused'; status: number; code: string; detail: string; field?: string; errors?: readonly { path: string; message: string }[] };
+  | { index: number; outcome: 'refused' | 'failed'; status: number; code: string; detail: string; field?: string; errors?: readonly { path: string; message: string }[] };
+
+/** An item that threw: refused (an event the log cannot hold) or failed (500); either way not answered as written. */
+function failedResult(index: number, error: unknown): BatchResult {
+  if (isUnstorableEvent(error)) return { index, outcome: 'refused', status: statusOf('UNSTORABLE_EVENT'), code: 'UNSTORABLE_EVENT', detail: error.message };
+  return {
+    index, outcome: 'failed', status: statusOf('INTERNAL'), code: 'INTERNAL',
+    detail: 'The ledger could not complete this item. Resend it with the same idempotency key: if it was written after all, it answers as a duplicate.',
+  };
+}
 
 /** A batch item's answer: the same answer a single submission gets, flattened beside its index. */
 function resultOf(index: number, answer: Answer): BatchResult {
