@@ -74,6 +74,23 @@ describe('the consumer feed', () => {
     expect(bad.json()).toMatchObject({ code: 'INVALID_POSITION' });
   });
 
+  it('refuses a position beyond the head with 400 naming the head, and reads from the head itself', async () => {
+    const head = await store.headPosition();
+    const beyond = await get('/v1/feed?after=7fffffffffffffff-7fffffffffffffff');
+    expect(beyond.statusCode).toBe(400);
+    expect(beyond.json()).toMatchObject({ code: 'POSITION_BEYOND_HEAD', head, errors: [{ path: 'query.after' }] });
+    const atHead = (await get(`/v1/feed?after=${head}`)).json<Page>();
+    expect(atHead).toMatchObject({ events: [], next: head, caughtUp: true });
+  });
+
+  it('refuses a malformed position with 400', async () => {
+    for (const after of ['0000000000000001', 'zz-zz', '-', '0000000000000001-', 'ffffffffffffffffff-0000000000000001']) {
+      const response = await get(`/v1/feed?after=${after}`);
+      expect(response.statusCode, after).toBe(400);
+      expect(response.json().code, after).toBe('INVALID_POSITION');
+    }
+  });
+
   it('needs an API key with the read scope', async () => {
     expect((await app.inject({ method: 'GET', url: '/v1/feed' })).statusCode).toBe(401);
   });

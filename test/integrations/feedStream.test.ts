@@ -119,4 +119,15 @@ describe('the live event stream (SSE)', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(JSON.parse(await res.text())).toMatchObject({ code: 'INVALID_POSITION' });
   });
+
+  it('refuses a position beyond the head, from the query or Last-Event-ID, with 400 naming the head', async () => {
+    for (const [query, headers, path] of [
+      ['?after=7fffffffffffffff-7fffffffffffffff', {}, 'query.after'],
+      ['', { 'last-event-id': '7fffffffffffffff-7fffffffffffffff' }, 'headers.last-event-id'],
+    ] as const) {
+      const res = await open(query, headers).response;
+      expect(res.status).toBe(400);
+      expect(JSON.parse(await res.text())).toMatchObject({ code: 'POSITION_BEYOND_HEAD', errors: [{ path }] });
+    }
+  });
 });

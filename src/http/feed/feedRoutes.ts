@@ -53,6 +53,7 @@ export function feedRoutes(options: FeedRoutesOptions): FastifyPluginAsync {
       },
     }, async (request, reply) => {
       const { after, limit, types } = request.query;
+      if (after !== undefined && !(await notBeyondHead(reply, store, after, 'query.after'))) return reply;
       const page = await readPage(reply, () => store.readAll({ after: (after ?? START) as Position, limit, ...(types?.length ? { types } : {}) }));
       if (!page) return reply;
       // Hand-built JSON: one stringify per event, no schema walk (the response schema documents it).
@@ -74,6 +75,8 @@ export function feedRoutes(options: FeedRoutesOptions): FastifyPluginAsync {
     }, async (request, reply) => {
       const after = (request.headers['last-event-id'] ?? request.query.after ?? START) as Position;
       const types = request.query.types?.length ? request.query.types : undefined;
+      const from = request.headers['last-event-id'] !== undefined ? 'headers.last-event-id' : 'query.after';
+      if (!(await notBeyondHead(reply, store, after, from))) return reply;
       // Refuse a bad position with a problem before the stream starts.
       if (!(await readPage(reply, () => store.readAll({ after, limit: 1, ...(types ? { types } : {}) })))) return reply;
       await streamFeed(request, reply, { store, after, types, heartbeatMs: (options.heartbeatSeconds ?? 15) * 1000, shutdown: closing.signal });
@@ -139,6 +142,23 @@ async function readPage<T>(reply: FastifyReply, read: () => Promise<T>): Promise
     }));
     return undefined;
   }
+}
+
+/**
+ * A reader's position must be one this log has reached: a later one would
+ * answer "caught up" and hand itself back as `next`, and the reader would
+ * skip every event written up to it. Refused with 400 naming the head.
+ */
+async function notBeyondHead(reply: FastifyReply, store: EventStore, position: string, path: string): Promise<boolean> {
+  if ((await readPage(reply, async () => store.checkPosition(position))) === undefined) return false;
+  const head = await store.headPosition();
+  if (position <= head) return true;
+  await sendProblem(reply, problem('POSITION_BEYOND_HEAD', {
+    detail: `The newest position is ${JSON.stringify(head)}; read from a position this ledger handed out.`,
+    head,
+    errors: [{ path, message: 'beyond the newest position' }],
+  }));
+  return false;
 }
 
 /** A checkpoint must be a position of this log (another store's is a 400) that the log has reached (or START). */
