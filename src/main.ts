@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Config } from './config.js';
 import { defaultDomainPolicy, type DomainPolicy } from './domain/domainPolicy.js';
 import { ownershipPolicyFrom } from './domain/ownershipPolicy.js';
+import { dashboardRoutes } from './http/dashboard/dashboardRoutes.js';
 import { createEventStore } from './eventstore/createEventStore.js';
 import { foreignCheckpoints } from './eventstore/foreignCheckpoints.js';
 import type { EventStore } from './eventstore/EventStore.js';
@@ -83,7 +84,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const runner = new ProjectionRunner({ pool: database.pool, store, projections: allProjections(), logger });
     registerProjectionMetrics(metrics, runner);
     registerIntegrationMetrics(metrics, database.pool, store);
-    const plugins: FastifyPluginAsync[] = [...orders.plugins, ...integrations.plugins, reportRoutes({ pool: database.pool, runner }), keyRoutes(keys)];
+    const plugins: FastifyPluginAsync[] = [...orders.plugins, ...integrations.plugins, reportRoutes({ pool: database.pool, runner }), dashboardRoutes({ pool: database.pool, store }), keyRoutes(keys)];
     const app = await buildApp({
       logger, pool: database.pool, store, keys, metrics, plugins,
       readinessChecks: [projectionReadiness(database.pool)],

@@ -26,6 +26,8 @@ export function registerServe(program: Command): void {
         process.exit(1);
       });
       logger.info(`order-ledger listening on ${service.address}`);
+      // The one URL a person needs; stdout, so it shows whatever the log level.
+      process.stdout.write(`Dashboard: ${service.address}/dashboard  (sign in with an API key of read scope)\n`);
       const shutdown = (signal: string) => {
         logger.info(`${signal} received, shutting down`);
         // A hung shutdown must not keep the process (or PostgreSQL) alive forever.

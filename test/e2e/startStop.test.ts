@@ -66,6 +66,11 @@ describe('npm start: the compiled service on its embedded PostgreSQL', () => {
     expect(all.some((p) => p.args.includes('postgres') && p.args.includes(dataDir))).toBe(true);
 
     expect(output).toMatch(/API keys created on first start/);
+    expect(output).toContain(`Dashboard: http://127.0.0.1:${port}/dashboard`);
+    const dashboard = await fetch(`http://127.0.0.1:${port}/dashboard`);
+    expect(dashboard.status).toBe(200);
+    expect(await dashboard.text()).toContain('/dashboard/assets/main.js');
+    expect((await fetch(`http://127.0.0.1:${port}/dashboard/assets/chart.umd.min.js`)).status).toBe(200);
     const printedKey = /WMS\s+(olk_[a-z0-9]{12}_[A-Za-z0-9_-]{43})/.exec(output)?.[1];
     expect(printedKey).toBeDefined();
     const asWms = await fetch(`http://127.0.0.1:${port}/v1/orders/NONE-1`, { headers: { authorization: `Bearer ${printedKey}` } });

@@ -1,0 +1,68 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dashboardRoutes } from '../../../src/http/dashboard/dashboardRoutes.js';
+import { waitUntilCaughtUp } from '../../../src/projections/projectionStatus.js';
+import { appendOrder } from '../../projections/support/projectionHarness.js';
+import { createReportingApp, type ReportingApp } from '../../projections/support/reportingApp.js';
+import { happyOrder } from '../../projections/support/scenarios.js';
+
+describe('dashboard routes', () => {
+  let t: ReportingApp;
+  const get = (url: string, headers: Record<string, string> = { authorization: `Bearer ${t.readKey}` }) => t.app.inject({ method: 'GET', url, headers });
+
+  beforeAll(async () => {
+    t = await createReportingApp(({ pool, store }) => [dashboardRoutes({ pool, store, livePollMs: 50 })]);
+    await appendOrder(t.store, 'D-1', happyOrder('D-1').events);
+    await waitUntilCaughtUp(t.runner);
+  });
+
+  it('serves the page at /dashboard and at an order\'s address, loading nothing from elsewhere', async () => {
+    for (const url of ['/dashboard', '/dashboard/orders/D-1']) {
+      const page = await get(url, {});
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(page.body.match(/(?:src|href)="[^"]*"/g)?.every((attr) => /="\/dashboard/.test(attr))).toBe(true);
+    }
+  });
+
+  it('serves its scripts and the charting library from the installed package, and nothing else', async () => {
+    const chart = await get('/dashboard/assets/chart.umd.min.js', {});
+    expect(chart.statusCode).toBe(200);
+    expect(chart.body).toContain('Chart.js');
+    expect((await get('/dashboard/assets/main.js', {})).headers['content-type']).toMatch(/^text\/javascript/);
+    expect((await get('/dashboard/assets/..%2F..%2Fpackage.json', {})).statusCode).toBe(404);
+    expect((await get('/dashboard/assets/index.html', {})).statusCode).toBe(404);
+  });
+
+  it('gives a read key the verified timeline without payloads, and a 404 for an unknown order', async () => {
+    const response = await get('/v1/reports/orders/D-1/timeline');
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.verification).toEqual({ ok: true, checked: happyOrder('D-1').events.length });
+    expect(body.events[0]).toMatchObject({ revision: 0, type: 'OrderReceived', system: { kind: 'CRM' } });
+    expect(body.events[0]).not.toHaveProperty('data');
+    expect((await get('/v1/orders/D-1/history')).statusCode).toBe(403);
+    expect((await get('/v1/reports/orders/NOPE/timeline')).statusCode).toBe(404);
+  });
+
+  it('refuses the live stream without a key', async () => {
+    expect((await get('/v1/dashboard/live', {})).statusCode).toBe(401);
+  });
+
+  it('streams a hello with the latest events, then a change when the read models move', async () => {
+    const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const controller = new AbortController();
+    const response = await fetch(`${url}/v1/dashboard/live`, { headers: { authorization: `Bearer ${t.readKey}` }, signal: controller.signal });
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    const until = async (pattern: RegExp) => {
+      while (!pattern.test(text)) text += (await reader.read()).value ?? '';
+    };
+    await until(/event: hello\nid: .*\ndata: .*\n\n/);
+    expect(text).toContain('"orderKey":"D-1"');
+    await appendOrder(t.store, 'D-2', happyOrder('D-2').events);
+    await until(/event: changed\nid: .*\ndata: .*"D-2".*\n\n/);
+    controller.abort();
+  });
+});
