@@ -172,15 +172,24 @@ describe('POST /v1/orders/{orderRef}/events', () => {
 });
 
 describe('GET /v1/orders/{orderRef}', () => {
-  it('returns the current state with the revision as ETag, and 304 when unchanged', async () => {
-    const response = await t.app.inject({ method: 'GET', url: '/v1/orders/B-1', headers: t.auth.CRM });
+  it('returns the current state with the revision as ETag, 304 while unchanged and a new ETag once the order moves', async () => {
+    await t.app.inject({ method: 'POST', url: '/v1/orders', headers: t.auth.ECOMMERCE, payload: placeOrderBody('E-1') });
+    await t.app.inject({ method: 'POST', url: '/v1/orders/E-1/events', headers: t.auth.ERP, payload: acceptedBody('SO-E-1') });
+    await t.app.inject({ method: 'POST', url: '/v1/orders/E-1/events', headers: t.auth.WMS, payload: allocatedBody({ 1: 10, 2: 4 }) });
+    await t.app.inject({ method: 'POST', url: '/v1/orders/E-1/events', headers: t.auth.WMS, payload: shippedBody({ 1: 10, 2: 9 }) });
+    const response = await t.app.inject({ method: 'GET', url: '/v1/orders/E-1', headers: t.auth.CRM });
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(response.headers.etag).toBe(`"${body.revision}"`);
     expect(body.lines.map((l: { lineNo: number; status: string }) => [l.lineNo, l.status])).toEqual([[1, 'SHIPPED'], [2, 'SHIPPED']]);
     expect(body.openExceptions.map((e: { code: string }) => e.code)).toContain('OVERSHIPPED');
-    const again = await t.app.inject({ method: 'GET', url: '/v1/orders/B-1', headers: { ...t.auth.CRM, 'if-none-match': response.headers.etag as string } });
+    const etag = response.headers.etag as string;
+    const again = await t.app.inject({ method: 'GET', url: '/v1/orders/E-1', headers: { ...t.auth.CRM, 'if-none-match': etag } });
     expect(again.statusCode).toBe(304);
+    await t.app.inject({ method: 'POST', url: '/v1/orders/E-1/events', headers: t.auth.WMS, payload: allocatedBody({ 1: 1 }) });
+    const moved = await t.app.inject({ method: 'GET', url: '/v1/orders/E-1', headers: { ...t.auth.CRM, 'if-none-match': etag } });
+    expect(moved.statusCode).toBe(200);
+    expect(moved.headers.etag).not.toBe(etag);
   });
 
   it('answers 404 problem for an order nobody submitted', async () => {
