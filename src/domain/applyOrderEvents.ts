@@ -1,7 +1,7 @@
 import type { DomainEventOf } from './events.js';
 import { definedOnly, patchLine, reportLine } from './lineRecords.js';
 import type { OrderState, Stamp } from './orderState.js';
-import { isLater } from './stamp.js';
+import { isLater, latest } from './stamp.js';
 
 export function applyOrderReceived(state: OrderState, event: DomainEventOf<'OrderReceived'>, stamp: Stamp): OrderState {
   const { data } = event;
@@ -45,19 +45,26 @@ export function applyOrderDecision(
   event: DomainEventOf<'OrderAccepted'> | DomainEventOf<'OrderRejected'>,
   stamp: Stamp,
 ): OrderState {
-  let next = state;
+  const accepted = event.type === 'OrderAccepted';
+  const at = event.envelope.occurredAt;
+  const { milestones } = state;
+  // Every answer keeps its own milestone, not only the latest answer: a late-arriving
+  // earlier acceptance must leave the same acceptedAt as one that arrived in time.
+  let next: OrderState = {
+    ...state,
+    milestones: accepted
+      ? { ...milestones, acceptedAt: latest(milestones.acceptedAt, at) }
+      : { ...milestones, rejectedAt: latest(milestones.rejectedAt, at) },
+  };
   if (isLater(stamp, state.decision?.stamp ?? null)) {
-    const accepted = event.type === 'OrderAccepted';
-    const at = event.envelope.occurredAt;
     next = {
-      ...state,
+      ...next,
       decision: {
         outcome: accepted ? 'ACCEPTED' : 'REJECTED',
         stamp,
         erpOrderNumber: event.data.erpOrderNumber ?? null,
         reason: accepted ? null : event.data.reason,
       },
-      milestones: accepted ? { ...state.milestones, acceptedAt: at } : { ...state.milestones, rejectedAt: at },
     };
   }
   if (event.type === 'OrderRejected') return next;
