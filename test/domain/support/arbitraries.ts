@@ -6,7 +6,7 @@ import * as f from './fixtures.js';
 
 const actionKinds = [
   'alloc', 'dealloc', 'backorder', 'ship', 'reverse', 'deliver', 'invoice', 'invoiceCancel', 'erpCancel',
-  'ra', 'return', 'release', 'pick', 'pack', 'hold', 'unhold', 'carrier', 'credit', 'change', 'cancel', 'close', 'accept',
+  'ra', 'return', 'release', 'pick', 'pack', 'hold', 'unhold', 'carrier', 'credit', 'change', 'cancel', 'close', 'accept', 'reject',
 ] as const;
 
 export interface Action {
@@ -58,15 +58,20 @@ export function commandOf(a: Action): Command {
     case 'cancel': return f.cancelLine(f.cancelled(qty, src));
     case 'close': return f.fact(f.closed(src));
     case 'accept': return f.fact(f.accepted(src));
+    case 'reject': return f.fact(f.rejected(src));
   }
 }
 
-/** Places the order, then decides each action in turn; returns every recorded event and each state on the way. */
-export function run(actions: readonly Action[]): { events: DomainEvent[]; states: OrderState[] } {
+/**
+ * Places the order (unless `placed` is false: facts about an order not yet
+ * received), then decides each action in turn; returns every recorded event
+ * and each state on the way.
+ */
+export function run(actions: readonly Action[], placed = true): { events: DomainEvent[]; states: OrderState[] } {
   let state = initialOrderState;
   const events: DomainEvent[] = [];
   const states: OrderState[] = [];
-  for (const command of [f.placeOrder(), ...actions.map(commandOf)]) {
+  for (const command of [...(placed ? [f.placeOrder()] : []), ...actions.map(commandOf)]) {
     const decision = decide(command, state);
     if (!decision.ok) continue;
     for (const e of decision.events) {
