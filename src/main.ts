@@ -5,6 +5,7 @@ import { defaultDomainPolicy, type DomainPolicy } from './domain/domainPolicy.js
 import { ownershipPolicyFrom } from './domain/ownershipPolicy.js';
 import { dashboardRoutes } from './http/dashboard/dashboardRoutes.js';
 import { createEventStore } from './eventstore/createEventStore.js';
+import { eventStoreReadiness } from './eventstore/eventStoreReadiness.js';
 import { foreignCheckpoints } from './eventstore/foreignCheckpoints.js';
 import type { EventStore } from './eventstore/EventStore.js';
 import { ApiKeyStore } from './http/auth/ApiKeyStore.js';
@@ -87,7 +88,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const plugins: FastifyPluginAsync[] = [...orders.plugins, ...integrations.plugins, reportRoutes({ pool: database.pool, runner }), dashboardRoutes({ pool: database.pool, store }), keyRoutes(keys)];
     const app = await buildApp({
       logger, pool: database.pool, store, keys, metrics, plugins,
-      readinessChecks: [projectionReadiness(database.pool)],
+      readinessChecks: [eventStoreReadiness(store), projectionReadiness(database.pool)],
       limits: {
         maxBatchSize: config.maxBatchSize, maxInFlightAppends: config.maxInFlightAppends,
         rateLimitPerMinute: config.rateLimitPerMinute, bodyLimitBytes: config.bodyLimitBytes,
