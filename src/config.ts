@@ -39,6 +39,10 @@ export const configSchema = z.object({
   LEDGER_OWNERSHIP_FILE: optionalText.describe('JSON overrides of which system owns which transition'),
   LEDGER_INTEGRATORS_FILE: optionalText.describe('outbound integrators to load at start'),
   LEDGER_PROJECTIONS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on').describe('off: this process does not keep the read models (another instance does)'),
+  LEDGER_ANCHORS_DIR: optionalText.describe('the append-only folder anchors are written to (default $LEDGER_DATA_DIR/anchors)'),
+  LEDGER_ANCHOR_KEY_FILE: optionalText.describe('the Ed25519 key that signs anchors, created when missing, never in the database (default $LEDGER_DATA_DIR/anchor-signing-key.pem)'),
+  LEDGER_ANCHOR_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600).describe('how often the service anchors the log; 0: only by order-ledger anchor'),
+  LEDGER_ANCHOR_WEBHOOK_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()).describe('also POST every anchor here'),
 });
 
 /** Typed, validated settings, read once at start. */
@@ -65,6 +69,8 @@ export interface Config {
   integratorsFile: string | undefined;
   /** Whether this process keeps the read models up to date (off: another process does). */
   runProjections: boolean;
+  /** Where anchors are written (docs/anchors.md), by whom signed, how often (0: on demand only), and where posted. */
+  anchors: { dir: string; keyFile: string; intervalSeconds: number; webhookUrl: string | undefined };
 }
 
 /** Raised when the environment holds a value the service cannot run with. */
@@ -112,5 +118,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ownershipFile: e.LEDGER_OWNERSHIP_FILE,
     integratorsFile: e.LEDGER_INTEGRATORS_FILE,
     runProjections: e.LEDGER_PROJECTIONS === 'on',
+    anchors: {
+      dir: path.resolve(e.LEDGER_ANCHORS_DIR ?? path.join(dataDir, 'anchors')),
+      keyFile: path.resolve(e.LEDGER_ANCHOR_KEY_FILE ?? path.join(dataDir, 'anchor-signing-key.pem')),
+      intervalSeconds: e.LEDGER_ANCHOR_INTERVAL_SECONDS,
+      webhookUrl: e.LEDGER_ANCHOR_WEBHOOK_URL,
+    },
   };
 }

@@ -24,6 +24,7 @@ import { projectionReadiness } from './projections/projectionReadiness.js';
 import { ProjectionRunner } from './projections/ProjectionRunner.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type Database } from './postgres/openDatabase.js';
+import { startAnchoring } from './anchors/startAnchoring.js';
 
 /** A running service: its HTTP app, its database, and how to stop both. */
 export interface Service {
@@ -99,6 +100,8 @@ export async function startService(config: Config, logger: Logger = createLogger
       runner.start();
       cleanup.push(() => runner.stop());
     }
+    const anchoring = await startAnchoring(database.pool, config, logger);
+    cleanup.push(() => anchoring.stop());
     const address = await app.listen({ host: config.host, port: config.port });
     let stopping: Promise<void> | undefined;
     return { app, database, store, keys, address, stop: () => (stopping ??= stopAll()) };

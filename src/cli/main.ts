@@ -10,6 +10,7 @@ import { registerDemo } from './demoCommand.js';
 import { registerIntegrators } from './integratorsCommand.js';
 import { registerVerify } from './verifyCommand.js';
 import { registerRebuild } from './rebuildCommand.js';
+import { registerAnchor } from './anchorCommand.js';
 import { keepExitCode } from './keepExitCode.js';
 
 keepExitCode();
@@ -27,6 +28,7 @@ registerDemo(program);
 registerIntegrators(program);
 registerVerify(program);
 registerRebuild(program);
+registerAnchor(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,6 +7,7 @@ import { verifyLog } from '../eventstore/postgres/verifyLog.js';
 import { orderStreamId } from '../eventstore/streams.js';
 import { openDatabase } from '../postgres/openDatabase.js';
 import { exitWith } from './exitWith.js';
+import { verifyAnchorsReport } from '../anchors/verifyAnchorsReport.js';
 
 /** `order-ledger verify [--order KEY]`: recompute hash chains; exit 1 naming the first broken link of each broken stream. */
 export function registerVerify(program: Command): void {
@@ -14,13 +15,19 @@ export function registerVerify(program: Command): void {
     .command('verify')
     .description('recompute the audit hash chain of one order, or of every stream in the log')
     .option('--order <orderKey>', 'verify only this order')
-    .action(async (opts: { order?: string }) => {
+    .option('--anchors <dir>', 'also prove the log against the signed anchors in this folder (docs/anchors.md)')
+    .option('--public-key <file>', 'trust anchors signed by this Ed25519 public key (PEM); repeatable; default: the keys in the anchors folder',
+      (file: string, files: string[]) => [...files, file], [] as string[])
+    .action(async (opts: { order?: string; anchors?: string; publicKey: string[] }) => {
       const config = exitWith(() => loadConfig());
       const database = await openDatabase({ databaseUrl: config.databaseUrl, migrationUrl: config.migrationUrl, dataDir: config.dataDir });
       const store = createEventStore({ pool: database.pool, eventStoreConnectionString: config.eventStoreConnectionString });
       let failed = false;
       try {
-        if (opts.order) {
+        if (opts.anchors) {
+          if (opts.order || config.eventStoreConnectionString) throw new Error('--anchors proves the whole PostgreSQL event log; it takes no --order, and does not cover EventStoreDB');
+          failed = !(await verifyAnchorsReport(database.pool, opts.anchors, opts.publicKey, (line) => console.log(line)));
+        } else if (opts.order) {
           const events: RecordedEvent[] = [];
           for await (const e of store.readStream(orderStreamId(opts.order))) events.push(e);
           if (events.length === 0) throw new Error(`no order ${opts.order} in the log`);

@@ -1,35 +1,17 @@
-import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
 import { sourceSystemKinds } from '../../src/domain/sourceSystems.js';
 import { createTestDatabase } from '../support/testDatabase.js';
 import { tempPath } from '../support/tempFile.js';
+import { runCli } from '../support/runCli.js';
 import { someEvents } from '../eventstore/contract/contractHelpers.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const db = await createTestDatabase();
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI as an operator's script would, and reports its exit status. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<Ran> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      cwd: root, env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 60_000,
-    }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const cli = runCli;
 
 describe('order-ledger verify, run as a process', () => {
   beforeAll(async () => {

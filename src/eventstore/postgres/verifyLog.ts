@@ -13,8 +13,12 @@ export interface LogVerification {
 /**
  * Recomputes every stream's hash chain, walking the log in (stream, revision)
  * order a page at a time, so memory stays flat however long the log is.
+ * `onStream` sees each whole stream too (the anchors check holds it against them).
  */
-export async function verifyLog(pool: pg.Pool, onProgress: (events: number) => void = () => undefined, pageSize = 5_000): Promise<LogVerification> {
+export async function verifyLog(
+  pool: pg.Pool, onProgress: (events: number) => void = () => undefined, pageSize = 5_000,
+  onStream: (events: readonly RecordedEvent[]) => void = () => undefined,
+): Promise<LogVerification> {
   const broken: { streamId: string; verification: Exclude<ChainVerification, { ok: true }> }[] = [];
   let streams = 0;
   let events = 0;
@@ -24,6 +28,7 @@ export async function verifyLog(pool: pg.Pool, onProgress: (events: number) => v
     streams++;
     const verification = verifyChain(current.map(chained));
     if (!verification.ok) broken.push({ streamId: current[0]!.streamId, verification });
+    onStream(current);
     current = [];
   };
   let after: [string, string] = ['', '-1'];
