@@ -39,6 +39,8 @@ export const configSchema = z.object({
   LEDGER_OWNERSHIP_FILE: optionalText.describe('JSON overrides of which system owns which transition'),
   LEDGER_INTEGRATORS_FILE: optionalText.describe('outbound integrators to load at start'),
   LEDGER_PROJECTIONS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on').describe('off: this process does not keep the read models (another instance does)'),
+  LEDGER_SECRETS_KEY: optionalText.describe('keys that seal integrator secrets at rest: base64 of 32 bytes, comma-separated, the first seals (default: the key file)'),
+  LEDGER_SECRETS_KEY_FILE: optionalText.describe('file of such keys, one a line, created with one when missing (default $LEDGER_DATA_DIR/secrets.key)'),
   LEDGER_ANCHORS_DIR: optionalText.describe('the append-only folder anchors are written to (default $LEDGER_DATA_DIR/anchors)'),
   LEDGER_ANCHOR_KEY_FILE: optionalText.describe('the Ed25519 key that signs anchors, created when missing, never in the database (default $LEDGER_DATA_DIR/anchor-signing-key.pem)'),
   LEDGER_ANCHOR_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600).describe('how often the service anchors the log; 0: only by order-ledger anchor'),
@@ -69,6 +71,8 @@ export interface Config {
   integratorsFile: string | undefined;
   /** Whether this process keeps the read models up to date (off: another process does). */
   runProjections: boolean;
+  /** Keys that seal integrator secrets at rest (docs/secrets.md): from the environment, else the file. */
+  secrets: { keys: string | undefined; keyFile: string };
   /** Where anchors are written (docs/anchors.md), by whom signed, how often (0: on demand only), and where posted. */
   anchors: { dir: string; keyFile: string; intervalSeconds: number; webhookUrl: string | undefined };
 }
@@ -118,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ownershipFile: e.LEDGER_OWNERSHIP_FILE,
     integratorsFile: e.LEDGER_INTEGRATORS_FILE,
     runProjections: e.LEDGER_PROJECTIONS === 'on',
+    secrets: { keys: e.LEDGER_SECRETS_KEY, keyFile: path.resolve(e.LEDGER_SECRETS_KEY_FILE ?? path.join(dataDir, 'secrets.key')) },
     anchors: {
       dir: path.resolve(e.LEDGER_ANCHORS_DIR ?? path.join(dataDir, 'anchors')),
       keyFile: path.resolve(e.LEDGER_ANCHOR_KEY_FILE ?? path.join(dataDir, 'anchor-signing-key.pem')),

@@ -25,6 +25,7 @@ import { ProjectionRunner } from './projections/ProjectionRunner.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type Database } from './postgres/openDatabase.js';
 import { startAnchoring } from './anchors/startAnchoring.js';
+import { SecretBox } from './integrations/SecretBox.js';
 
 /** A running service: its HTTP app, its database, and how to stop both. */
 export interface Service {
@@ -81,7 +82,8 @@ export async function startService(config: Config, logger: Logger = createLogger
     // Transitions left waiting by a crash between an alias binding and their application.
     const redriven = await orders.service.redriveBound();
     if (redriven > 0) logger.info({ redriven }, 'applied transitions that waited under aliases already bound');
-    const integrations = await startIntegrations({ pool: database.pool, store, logger, integratorsFile: config.integratorsFile });
+    const secrets = await SecretBox.load(config.secrets);
+    const integrations = await startIntegrations({ pool: database.pool, store, logger, secrets, integratorsFile: config.integratorsFile });
     cleanup.push(() => integrations.stop());
     const runner = new ProjectionRunner({ pool: database.pool, store, projections: allProjections(), logger });
     registerProjectionMetrics(metrics, runner);

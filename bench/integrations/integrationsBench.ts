@@ -29,6 +29,11 @@ import type { Figure } from '../harness/results.js';
 import type { SectionContext, SectionOutput } from '../harness/section.js';
 import { startBenchServer } from '../harness/server.js';
 import { spreadOf } from '../harness/stats.js';
+import { SecretBox } from '../../src/integrations/SecretBox.js';
+import { randomBytes } from 'node:crypto';
+
+/** A key of the bench run's own: the bench never reads a configured one. */
+const secrets = SecretBox.fromKeys([randomBytes(32)]);
 
 const feedTarget = 50_000;
 
@@ -130,12 +135,12 @@ async function deliver(pool: pg.Pool, store: EventStore, count: number): Promise
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const port = (receiver.address() as AddressInfo).port;
-  const integrators = new IntegratorRepository(pool);
+  const integrators = new IntegratorRepository(pool, secrets);
   const name = `bench-${Date.now()}`;
   const head = await store.headPosition();
   const start = await positionBefore(store, count);
   await integrators.upsert(integratorConfigSchema.parse({ name, url: `http://127.0.0.1:${port}/hook`, secret: newWebhookSecret() }), 'api', start);
-  const supervisor = createIntegratorSupervisor({ pool, store, logger: createLogger('silent'), pollMs: 20 });
+  const supervisor = createIntegratorSupervisor({ pool, secrets, store, logger: createLogger('silent'), pollMs: 20 });
   const started = performance.now();
   try {
     await supervisor.start();

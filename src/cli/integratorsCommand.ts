@@ -9,6 +9,7 @@ import { discardParkedEvent, retryParkedEvent, type ParkedActionResult } from '.
 import { ParkedEventRepository } from '../integrations/ParkedEventRepository.js';
 import { openDatabase, type Database } from '../postgres/openDatabase.js';
 import { exitWith } from './exitWith.js';
+import { SecretBox } from '../integrations/SecretBox.js';
 
 /**
  * `order-ledger integrators …` and `order-ledger parked …`: the admin API's
@@ -39,6 +40,13 @@ export function registerIntegrators(program: Command): void {
   integrators.command('resume <name>').description('deliver again (also restarts one the stop policy stopped)')
     .action((name: string) => withDatabase(async (db) => report(name, await new IntegratorRepository(db.pool).resume(name))));
 
+  integrators.command('reseal').description('seal every integrator secret with the current secrets key (after adding a key; see docs/secrets.md)')
+    .action(() => withDatabase(async (db) => {
+      const secrets = await SecretBox.load(exitWith(() => loadConfig()).secrets);
+      const count = await new IntegratorRepository(db.pool, secrets).resealSecrets();
+      console.log(`${count} secret(s) sealed with key ${secrets.currentKeyId}`);
+    }));
+
   const parked = program.command('parked').description('the exception queue: events integrators could not deliver');
 
   parked.command('list').description('parked events, the highest open value at risk first')
@@ -54,7 +62,7 @@ export function registerIntegrators(program: Command): void {
     }));
 
   parked.command('retry <id>').description('re-deliver a parked event now')
-    .action((id: string) => withDatabase(async (db) => settle(await retryParkedEvent({ pool: db.pool }, id, actor()))));
+    .action((id: string) => withDatabase(async (db) => settle(await retryParkedEvent({ pool: db.pool, secrets: await SecretBox.load(exitWith(() => loadConfig()).secrets) }, id, actor()))));
 
   parked.command('discard <id>').description('give up on a parked event (recorded with the reason)')
     .requiredOption('--reason <text>', 'why it is discarded')

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { BreakerState } from './CircuitBreaker.js';
 import type { FailurePolicy, IntegratorConfig, IntegratorPreset } from './integratorConfig.js';
+import type { SecretBox } from './SecretBox.js';
 
 export type IntegratorStatus = 'running' | 'paused' | 'stopped';
 
@@ -50,7 +51,39 @@ const from = 'integration.integrators i JOIN integration.integrator_checkpoints 
 
 /** The integrators and their checkpoints in `integration.*` (the supervisor, the admin API and the CLI share it). */
 export class IntegratorRepository {
-  constructor(private readonly pool: pg.Pool) {}
+  /** `secrets` seals and opens signing secrets; only writing a configuration and reading run specs need it. */
+  constructor(private readonly pool: pg.Pool, private readonly secrets?: SecretBox) {}
+
+  private box(): SecretBox {
+    if (!this.secrets) throw new Error('IntegratorRepository needs the secrets key to read or write signing secrets');
+    return this.secrets;
+  }
+
+  /**
+   * Seals every secret still in plain text (stored before secrets were
+   * sealed) or sealed with a key other than the current one; answers how many.
+   */
+  async resealSecrets(): Promise<number> {
+    const box = this.box();
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ name: string; secret: string }>('SELECT name, secret FROM integration.integrators ORDER BY name FOR UPDATE');
+      let resealed = 0;
+      for (const row of rows.filter((r) => box.needsSealing(r.secret))) {
+        const plain = row.secret.startsWith('whsec_') ? row.secret : box.open(row.secret, row.name);
+        await client.query('UPDATE integration.integrators SET secret = $2 WHERE name = $1', [row.name, box.seal(plain, row.name)]);
+        resealed++;
+      }
+      await client.query('COMMIT');
+      return resealed;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
 
   /**
    * Creates or updates an integrator's configuration; its checkpoint and run
@@ -70,7 +103,7 @@ export class IntegratorRepository {
            breaker_failure_threshold = EXCLUDED.breaker_failure_threshold, breaker_open_ms = EXCLUDED.breaker_open_ms,
            on_failure = EXCLUDED.on_failure, origin = EXCLUDED.origin, updated_at = now()
          RETURNING (xmax = 0) AS created`,
-        [config.name, config.url, config.types ?? null, config.secret, config.preset, config.maxAttempts, config.backoff.baseMs,
+        [config.name, config.url, config.types ?? null, this.box().seal(config.secret, config.name), config.preset, config.maxAttempts, config.backoff.baseMs,
           config.backoff.maxMs, config.timeoutMs, config.breaker.failureThreshold, config.breaker.openMs, config.onFailure, origin],
       );
       // A configuration change restarts a running integrator (new epoch) so it takes effect.
@@ -108,12 +141,12 @@ export class IntegratorRepository {
   /** Every integrator with its secret and resume point, for the supervisor. */
   async runSpecs(): Promise<IntegratorRunSpec[]> {
     const { rows } = await this.pool.query<SpecRow>(`SELECT ${specColumns} FROM ${from} ORDER BY i.name`);
-    return rows.map(toRunSpec);
+    return rows.map((row) => toRunSpec(row, this.box()));
   }
 
   async runSpec(name: string): Promise<IntegratorRunSpec | undefined> {
     const { rows } = await this.pool.query<SpecRow>(`SELECT ${specColumns} FROM ${from} WHERE i.name = $1`, [name]);
-    return rows[0] && toRunSpec(rows[0]);
+    return rows[0] && toRunSpec(rows[0], this.box());
   }
 
   /** Moves the checkpoint to `position` (either way) and restarts delivery from there. */
@@ -206,13 +239,13 @@ interface SpecRow {
   breaker_open_ms: number; on_failure: FailurePolicy; position: string; epoch: string; paused: boolean; stopped: boolean;
 }
 
-function toRunSpec(row: SpecRow): IntegratorRunSpec {
+function toRunSpec(row: SpecRow, secrets: SecretBox): IntegratorRunSpec {
   return {
     config: {
       name: row.name,
       url: row.url,
       ...(row.types ? { types: row.types } : {}),
-      secret: row.secret,
+      secret: secrets.open(row.secret, row.name),
       preset: row.preset,
       maxAttempts: row.max_attempts,
       backoff: { baseMs: row.backoff_base_ms, maxMs: row.backoff_max_ms },

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { SecretBox } from './SecretBox.js';
 import type { EventStore } from '../eventstore/EventStore.js';
 import type { Logger } from '../logger.js';
 import { holdClient } from '../postgres/holdClient.js';
@@ -13,6 +14,7 @@ import { orderValueAtRisk } from './orderValueAtRisk.js';
 
 export interface IntegratorSupervisorDeps {
   readonly pool: pg.Pool;
+  readonly secrets: SecretBox;
   readonly store: EventStore;
   readonly logger: Logger;
   readonly fetch?: Fetch;
@@ -56,7 +58,7 @@ const lockClass = 0x1e_d6_e4;
  * the admin API or the CLI are picked up on the next poll.
  */
 export function createIntegratorSupervisor(deps: IntegratorSupervisorDeps): IntegratorSupervisor {
-  const integrators = new IntegratorRepository(deps.pool);
+  const integrators = new IntegratorRepository(deps.pool, deps.secrets);
   const parked = new ParkedEventRepository(deps.pool);
   const breakers = new Map<string, CircuitBreaker>();
   const active = new Map<string, ActiveRun>();

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { SecretBox } from './SecretBox.js';
 import { deliverWebhook, type Fetch } from './deliverWebhook.js';
 import { IntegratorRepository } from './IntegratorRepository.js';
 import { ParkedEventRepository, type ParkedEvent } from './ParkedEventRepository.js';
@@ -12,6 +13,7 @@ export type ParkedActionResult =
 
 export interface ParkedActionDeps {
   readonly pool: pg.Pool;
+  readonly secrets: SecretBox;
   readonly fetch?: Fetch;
 }
 
@@ -22,7 +24,7 @@ export interface ParkedActionDeps {
  */
 export async function retryParkedEvent(deps: ParkedActionDeps, id: string, actor: string): Promise<ParkedActionResult> {
   const parked = new ParkedEventRepository(deps.pool);
-  const integrators = new IntegratorRepository(deps.pool);
+  const integrators = new IntegratorRepository(deps.pool, deps.secrets);
   const event = await parked.get(id);
   if (!event) return { ok: false, code: 'PARKED_EVENT_NOT_FOUND' };
   if (event.state !== 'parked') return { ok: false, code: 'PARKED_EVENT_RESOLVED', state: event.state };
@@ -40,7 +42,7 @@ export async function retryParkedEvent(deps: ParkedActionDeps, id: string, actor
 }
 
 /** Gives up on a parked event, with a reason; a stopped integrator moves past it. The act is recorded. */
-export async function discardParkedEvent(deps: ParkedActionDeps, id: string, actor: string, reason: string): Promise<ParkedActionResult> {
+export async function discardParkedEvent(deps: Pick<ParkedActionDeps, 'pool'>, id: string, actor: string, reason: string): Promise<ParkedActionResult> {
   const parked = new ParkedEventRepository(deps.pool);
   const event = await parked.get(id);
   if (!event) return { ok: false, code: 'PARKED_EVENT_NOT_FOUND' };

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { SecretBox } from './SecretBox.js';
 import type { EventStore, RecordedEvent } from '../eventstore/EventStore.js';
 import { orderStreamId } from '../eventstore/streams.js';
 import { bodyBuilderFor } from './bodyBuilderFor.js';
@@ -9,6 +10,7 @@ import { deliveryOf } from './runIntegrator.js';
 
 export interface ResendDeps {
   readonly pool: pg.Pool;
+  readonly secrets: SecretBox;
   readonly store: EventStore;
   readonly fetch?: Fetch;
 }
@@ -29,7 +31,7 @@ export type ResendResult = { ok: true; results: ResendOutcome[] } | { ok: false;
  * in `integration.resends` with who asked and why.
  */
 export async function resendOrders(deps: ResendDeps, system: string, orderKeys: readonly string[], actor: string, reason: string): Promise<ResendResult> {
-  const spec = await new IntegratorRepository(deps.pool).runSpec(system);
+  const spec = await new IntegratorRepository(deps.pool, deps.secrets).runSpec(system);
   if (!spec) return { ok: false, code: 'INTEGRATOR_NOT_FOUND' };
   const results: ResendOutcome[] = [];
   for (const orderKey of new Set(orderKeys)) results.push(await resendOne(deps, spec, orderKey, actor, reason));

@@ -6,6 +6,7 @@ import { IntegratorRepository } from '../../src/integrations/IntegratorRepositor
 import { createTestDatabase } from '../support/testDatabase.js';
 import { testSecret } from '../integrations/support/integratorHarness.js';
 import { someEvents } from './contract/contractHelpers.js';
+import { testSecrets } from '../support/testSecrets.js';
 
 const db = await createTestDatabase();
 const store = createPostgresEventStore({ pool: db.pool });
@@ -15,7 +16,7 @@ describe('checkpoints left over from another event store', () => {
   it('names each stored checkpoint the configured store refuses, with what resets it, and nothing else', async () => {
     const written = await store.append('order-FC-1', someEvents(1), { expectedRevision: 'no_stream' });
     const carried = 'kdb:0000000000000010-0000000000000010';
-    const integrators = new IntegratorRepository(db.pool);
+    const integrators = new IntegratorRepository(db.pool, testSecrets);
     for (const name of ['erp-hook', 'crm-hook']) {
       await integrators.upsert(integratorConfigSchema.parse({ name, url: 'http://127.0.0.1:9/x', secret: testSecret }), 'file');
     }

@@ -10,6 +10,7 @@ import { appWith } from './support/feedApp.js';
 import { integratorHarness } from './support/integratorHarness.js';
 import { anOrder } from './support/orderEvents.js';
 import { startWebhookReceiver, waitFor, type WebhookReceiver } from './support/webhookReceiver.js';
+import { testSecrets } from '../support/testSecrets.js';
 
 const db = await createTestDatabase();
 const store: EventStore = createPostgresEventStore({ pool: db.pool, pollIntervalMs: 50 });
@@ -25,7 +26,7 @@ describe('an event the receiver keeps refusing', () => {
 
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
-    ({ app, admin } = await appWith(db.pool, [integratorRoutes({ pool: db.pool, store })]));
+    ({ app, admin } = await appWith(db.pool, [integratorRoutes({ pool: db.pool, secrets: testSecrets, store })]));
   });
   afterAll(async () => {
     await receiver.close();
@@ -119,7 +120,7 @@ describe('the integrator admin API', () => {
   let admin: string;
   let read: string;
   beforeAll(async () => {
-    ({ app, admin, read } = await appWith(db.pool, [integratorRoutes({ pool: db.pool, store })]));
+    ({ app, admin, read } = await appWith(db.pool, [integratorRoutes({ pool: db.pool, secrets: testSecrets, store })]));
   });
   afterAll(async () => app.close());
 

@@ -6,11 +6,12 @@ import { IntegratorRepository } from '../../src/integrations/IntegratorRepositor
 import { freePort } from '../../src/postgres/freePort.js';
 import { createTestDatabase } from '../support/testDatabase.js';
 import { testSecret } from './support/integratorHarness.js';
+import { testSecrets } from '../support/testSecrets.js';
 
 const db = await createTestDatabase();
 
 describe('order-ledger integrators / parked', () => {
-  const repository = new IntegratorRepository(db.pool);
+  const repository = new IntegratorRepository(db.pool, testSecrets);
   const saved = process.env.DATABASE_URL;
   beforeAll(async () => {
     process.env.DATABASE_URL = db.url;

@@ -9,6 +9,7 @@ import { appWith } from './support/feedApp.js';
 import { testSecret } from './support/integratorHarness.js';
 import { anOrder } from './support/orderEvents.js';
 import { startWebhookReceiver, waitFor } from './support/webhookReceiver.js';
+import { testSecrets } from '../support/testSecrets.js';
 
 const db = await createTestDatabase();
 const store = createPostgresEventStore({ pool: db.pool, pollIntervalMs: 50 });
@@ -19,7 +20,7 @@ describe('the integrations area in a service', () => {
     const receiver = await startWebhookReceiver();
     const file = await tempPath('integrators.json');
     await writeFile(file, JSON.stringify({ integrators: [{ name: 'wms-portal', url: receiver.url, secret: testSecret, types: ['OrderAccepted'] }] }));
-    const integrations = await startIntegrations({ pool: db.pool, store, logger: createLogger('silent'), integratorsFile: file });
+    const integrations = await startIntegrations({ secrets: testSecrets, pool: db.pool, store, logger: createLogger('silent'), integratorsFile: file });
     const { app, read } = await appWith(db.pool, [...integrations.plugins]);
     try {
       const [, accepted] = await anOrder(store, 'SV-1', 2);

@@ -11,10 +11,11 @@ import { createLogger } from '../../src/logger.js';
 import { testSecret } from './support/integratorHarness.js';
 import { appendToOrder, ledgerEvent, orderAccepted, orderReceived, shipmentConfirmed } from './support/orderEvents.js';
 import { startWebhookReceiver, waitFor, type WebhookReceiver } from './support/webhookReceiver.js';
+import { testSecrets } from '../support/testSecrets.js';
 
-const ctx = await createReportingApp(({ pool, store }) => [syncRoutes({ pool, store })]);
+const ctx = await createReportingApp(({ pool, store }) => [syncRoutes({ pool, store, secrets: testSecrets })]);
 const { app, db, store, runner, readKey } = ctx;
-const integrators = new IntegratorRepository(db.pool);
+const integrators = new IntegratorRepository(db.pool, testSecrets);
 const lines = [{ lineNo: 1, qty: 10, price: 12.5 }, { lineNo: 2, qty: 4, price: 100 }];
 const orderKeys = ['SY-1', 'SY-2', 'SY-3', 'SY-4', 'SY-5'];
 const missed = new Set(['SY-2', 'SY-4']);
@@ -44,7 +45,7 @@ describe('the sync state of an integrator whose receiver misses some orders', ()
       name, url: receiver.url, secret: testSecret, preset: 'crm-sync', onFailure: 'park', maxAttempts: 2, timeoutMs: 3000,
       backoff: { baseMs: 5, maxMs: 20 }, breaker: { failureThreshold: 50, openMs: 20 },
     }), 'api', await store.headPosition());
-    supervisor = createIntegratorSupervisor({ pool: db.pool, store, logger: createLogger('silent'), pollMs: 50 });
+    supervisor = createIntegratorSupervisor({ pool: db.pool, secrets: testSecrets, store, logger: createLogger('silent'), pollMs: 50 });
     await supervisor.start();
     for (const key of orderKeys) {
       recorded.set(key, await appendToOrder(store, key, [orderReceived(key, lines), orderAccepted(key, lines), shipmentConfirmed(key, `S-${key}`, [{ lineNo: 1, qty: 10 }])]));
@@ -84,7 +85,7 @@ describe('the sync state of an integrator whose receiver misses some orders', ()
   it('brings the missed orders in step by re-sending their current state, and records who asked and why', async () => {
     receiver.answer = () => 204;
     const sentBefore = receiver.accepted.length;
-    const result = await resendOrders({ pool: db.pool, store }, name, ['SY-2', 'SY-4', 'NOPE'], 'ADMIN:test', 'receiver was down');
+    const result = await resendOrders({ pool: db.pool, store, secrets: testSecrets }, name, ['SY-2', 'SY-4', 'NOPE'], 'ADMIN:test', 'receiver was down');
     expect(result).toEqual({ ok: true, results: [
       { orderKey: 'SY-2', outcome: 'delivered', eventIds: [recorded.get('SY-2')![2]!.id] },
       { orderKey: 'SY-4', outcome: 'delivered', eventIds: [recorded.get('SY-4')![2]!.id] },

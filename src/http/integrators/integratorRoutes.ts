@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
+import type { SecretBox } from '../../integrations/SecretBox.js';
 import { z } from 'zod';
 import type { EventStore } from '../../eventstore/EventStore.js';
 import { problem, sendProblem } from '../problem.js';
@@ -16,6 +17,7 @@ import { newWebhookSecret } from '../../integrations/webhookSignature.js';
 
 export interface IntegratorRoutesOptions {
   readonly pool: pg.Pool;
+  readonly secrets: SecretBox;
   readonly store: EventStore;
   /** For parked-event retries (default: the global fetch). */
   readonly fetch?: Fetch;
@@ -35,7 +37,7 @@ const createBody = integratorConfigSchema.extend({
  * its next poll (about a second).
  */
 export function integratorRoutes(options: IntegratorRoutesOptions): FastifyPluginAsync {
-  const integrators = new IntegratorRepository(options.pool);
+  const integrators = new IntegratorRepository(options.pool, options.secrets);
   const parked = new ParkedEventRepository(options.pool);
   const { store } = options;
 
@@ -102,7 +104,7 @@ export function integratorRoutes(options: IntegratorRoutesOptions): FastifyPlugi
     app.post('/v1/parked/:id/retry', {
       config: { scope: 'admin' },
       schema: { tags, summary: 'Re-deliver a parked event now', params: idParams },
-    }, async (request, reply) => answer(reply, await retryParkedEvent({ pool: options.pool, ...(options.fetch ? { fetch: options.fetch } : {}) }, request.params.id, actorOf(request))));
+    }, async (request, reply) => answer(reply, await retryParkedEvent({ pool: options.pool, secrets: options.secrets, ...(options.fetch ? { fetch: options.fetch } : {}) }, request.params.id, actorOf(request))));
 
     app.post('/v1/parked/:id/discard', {
       config: { scope: 'admin' },

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
+import type { SecretBox } from '../../integrations/SecretBox.js';
 import { z } from 'zod';
 import type { EventStore } from '../../eventstore/EventStore.js';
 import { actorOf } from '../auth/actorOf.js';
@@ -12,6 +13,7 @@ import { orderSync, syncSummary, systemOrders } from '../../integrations/syncRep
 
 export interface SyncRoutesOptions {
   readonly pool: pg.Pool;
+  readonly secrets: SecretBox;
   readonly store: EventStore;
   readonly fetch?: Fetch;
 }
@@ -91,7 +93,7 @@ export function syncRoutes(options: SyncRoutesOptions): FastifyPluginAsync {
       schema: { tags, summary: 'Send the current state of these orders through an integrator now (recorded with the reason)', body: resendBody, response: { 200: resendResponse } },
     }, async (request, reply) => {
       const { system, orderKeys, reason } = request.body;
-      const result = await resendOrders({ pool, store, ...(options.fetch ? { fetch: options.fetch } : {}) }, system, orderKeys, actorOf(request), reason);
+      const result = await resendOrders({ pool, store, secrets: options.secrets, ...(options.fetch ? { fetch: options.fetch } : {}) }, system, orderKeys, actorOf(request), reason);
       if (!result.ok) return sendProblem(reply, problem('INTEGRATOR_NOT_FOUND', { detail: `No integrator is named ${system}.` }));
       request.log.info({ integrator: system, orders: orderKeys.length, actor: actorOf(request) }, 'orders re-sent');
       return { system, results: result.results };

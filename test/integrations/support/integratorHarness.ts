@@ -6,6 +6,7 @@ import { integratorConfigSchema, type IntegratorConfigInput } from '../../../src
 import { IntegratorRepository } from '../../../src/integrations/IntegratorRepository.js';
 import type { Logger } from '../../../src/logger.js';
 import { createLogger } from '../../../src/logger.js';
+import { testSecrets } from '../../support/testSecrets.js';
 
 export const testSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
@@ -17,7 +18,7 @@ let counter = 0;
  * and deleted after the test.
  */
 export function integratorHarness(pool: pg.Pool, store: EventStore) {
-  const integrators = new IntegratorRepository(pool);
+  const integrators = new IntegratorRepository(pool, testSecrets);
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -37,7 +38,7 @@ export function integratorHarness(pool: pg.Pool, store: EventStore) {
       return name;
     },
     supervisor(options: { logger?: Logger; pollMs?: number } = {}): IntegratorSupervisor {
-      const supervisor = createIntegratorSupervisor({ pool, store, logger: options.logger ?? createLogger('silent'), pollMs: options.pollMs ?? 50 });
+      const supervisor = createIntegratorSupervisor({ pool, secrets: testSecrets, store, logger: options.logger ?? createLogger('silent'), pollMs: options.pollMs ?? 50 });
       cleanups.push(() => supervisor.stop());
       return supervisor;
     },
