@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { createEventStore } from '../eventstore/createEventStore.js';
 import { allProjections } from '../projections/allProjections.js';
-import { progressBar } from '../projections/rebuild/progressBar.js';
 import { rebuildProjection } from '../projections/rebuild/rebuildProjection.js';
 import { openDatabase } from '../postgres/openDatabase.js';
+import { progressBar } from '../progressBar.js';
 import { exitWith } from './exitWith.js';
 
 /**
@@ -33,9 +33,11 @@ export function registerRebuild(program: Command): void {
         await store.checkSetup();
         for (const projection of projections.filter((p) => names.length === 0 || names.includes(p.name))) {
           const total = config.eventStoreConnectionString ? undefined : await countEvents(database.pool, projection.handles);
-          const bar = progressBar(process.stderr, projection.name, total);
-          const result = await rebuildProjection({ pool: database.pool, store, projection, batchSize: Number(options.batchSize), onProgress: bar.update });
-          bar.done();
+          const bar = progressBar(process.stderr, projection.name, 'events');
+          const result = await rebuildProjection({
+            pool: database.pool, store, projection, batchSize: Number(options.batchSize), onProgress: (p) => bar.update(p.applied, total),
+          });
+          bar.stop();
           console.log(`${projection.name}: version ${result.version}, ${result.applied} events in ${(result.elapsedMs / 1000).toFixed(1)} s`);
         }
       } finally {

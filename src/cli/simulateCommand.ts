@@ -21,7 +21,7 @@ export function registerSimulate(program: Command): void {
   simulationOptions(program.command('simulate'))
     .description('generate a distributor\'s day (docs/domain.md §6) and submit it through the HTTP API as each source system would')
     .option('--url <url>', 'a running service', defaultUrl)
-    .option('--keys <file>', 'JSON file {"CRM": "olk_…", "ECOMMERCE": …, "EDI": …, "ERP": …, "WMS": …, "TMS": …}')
+    .option('--keys <file>', 'the key block npm start printed, pasted into a file, or JSON {"CRM": "olk_…", "ECOMMERCE": …, "EDI": …, "ERP": …, "WMS": …, "TMS": …}')
     .option('--embedded', 'start the whole service in this process, with its own PostgreSQL and keys')
     .action(async (raw: RawSimulationFlags, command: Command) => {
       const flags = parsed(raw, command);

@@ -6,6 +6,7 @@ import type { RecordedEvent } from '../eventstore/EventStore.js';
 import { verifyLog } from '../eventstore/postgres/verifyLog.js';
 import { orderStreamId } from '../eventstore/streams.js';
 import { openDatabase } from '../postgres/openDatabase.js';
+import { progressBar } from '../progressBar.js';
 import { exitWith } from './exitWith.js';
 import { verifyAnchorsReport } from '../anchors/verifyAnchorsReport.js';
 
@@ -36,9 +37,8 @@ export function registerVerify(program: Command): void {
           console.log(result.ok ? `order ${opts.order}: ${result.checked} events, chain intact` : `order ${opts.order}: BROKEN at revision ${result.brokenAt.revision} (event ${result.brokenAt.eventId}): ${result.reason}`);
         } else {
           if (config.eventStoreConnectionString) throw new Error('verifying the whole log is available for the PostgreSQL event log; use --order with EventStoreDB');
-          const started = Date.now();
-          const result = await verifyLog(database.pool, (n) => process.stderr.write(`\rverified ${n.toLocaleString('en-US')} events (${Math.round(n / Math.max(1, (Date.now() - started) / 1000)).toLocaleString('en-US')}/s)`));
-          process.stderr.write('\n');
+          const bar = progressBar(process.stderr, 'verified', 'events');
+          const result = await verifyLog(database.pool, (n) => bar.update(n)).finally(() => bar.stop());
           for (const b of result.broken) {
             console.log(`${b.streamId}: BROKEN at revision ${b.verification.brokenAt.revision} (event ${b.verification.brokenAt.eventId}): ${b.verification.reason}`);
           }

@@ -2,9 +2,18 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { sourceSystemKinds, type SourceSystemKind } from '../domain/sourceSystems.js';
 
-const keysSchema = z.partialRecord(z.enum(sourceSystemKinds), z.string().regex(/^olk_/, 'must be an order-ledger API key (olk_…)'));
+const apiKey = z.string().regex(/^olk_\S+$/, 'must be an order-ledger API key (olk_…)');
+/** Other systems (ADMIN) may be in the file too; the simulator only submits as the source systems. */
+const keysSchema = z.looseObject(Object.fromEntries(sourceSystemKinds.map((s) => [s, apiKey.optional()])));
 
-/** `{CRM: key, ERP: key, …}`: the key each simulated system submits with. */
+/** `  WMS  olk_…   (submit,read)`: a line of the block the first start prints. */
+const printedLine = /^\s*([A-Z]+)\s+(olk_\S+)/;
+
+/**
+ * The key each simulated system submits with, from a JSON object
+ * `{"CRM": key, "ERP": key, …}` or from the key block `npm start` printed on
+ * its first start, pasted into a file as it is.
+ */
 export async function readKeysFile(file: string): Promise<Partial<Record<SourceSystemKind, string>>> {
   let text: string;
   try {
@@ -12,9 +21,28 @@ export async function readKeysFile(file: string): Promise<Partial<Record<SourceS
   } catch (error) {
     throw new Error(`--keys: cannot read ${file}: ${(error as Error).message}`);
   }
-  const parsed = keysSchema.safeParse(JSON.parse(text));
+  const parsed = keysSchema.safeParse(text.trimStart().startsWith('{') ? parseJson(file, text) : fromPrintedBlock(text));
   if (!parsed.success) throw new Error(`--keys: ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
-  const missing = sourceSystemKinds.filter((system) => !parsed.data[system]);
+  const keys: Partial<Record<SourceSystemKind, string>> = {};
+  for (const system of sourceSystemKinds) if (parsed.data[system]) keys[system] = parsed.data[system];
+  const missing = sourceSystemKinds.filter((system) => !keys[system]);
   if (missing.length > 0) throw new Error(`--keys: ${file} has no key for ${missing.join(', ')}; the simulator submits as every source system`);
-  return parsed.data;
+  return keys;
+}
+
+function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`--keys: ${file} is neither JSON nor the printed key block: ${(error as Error).message}`);
+  }
+}
+
+function fromPrintedBlock(text: string): Record<string, string> {
+  const keys: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = printedLine.exec(line);
+    if (match) keys[match[1]!] = match[2]!;
+  }
+  return keys;
 }
