@@ -18,6 +18,7 @@ import { orderPlugins } from './http/orders/orderPlugins.js';
 import { registerIntegrationMetrics } from './integrations/integrationMetrics.js';
 import { startIntegrations } from './integrations/startIntegrations.js';
 import { allProjections } from './projections/allProjections.js';
+import { projectionFailureRoute } from './http/reports/projectionFailureRoute.js';
 import { reportRoutes } from './http/reports/reportRoutes.js';
 import { registerProjectionMetrics } from './projections/projectionMetrics.js';
 import { projectionReadiness } from './projections/projectionReadiness.js';
@@ -88,7 +89,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const runner = new ProjectionRunner({ pool: database.pool, store, projections: allProjections(), logger });
     registerProjectionMetrics(metrics, runner);
     registerIntegrationMetrics(metrics, database.pool, store);
-    const plugins: FastifyPluginAsync[] = [...orders.plugins, ...integrations.plugins, reportRoutes({ pool: database.pool, runner }), dashboardRoutes({ pool: database.pool, store }), keyRoutes(keys)];
+    const plugins: FastifyPluginAsync[] = [...orders.plugins, ...integrations.plugins, reportRoutes({ pool: database.pool, runner }), projectionFailureRoute({ runner }), dashboardRoutes({ pool: database.pool, store }), keyRoutes(keys)];
     const app = await buildApp({
       logger, pool: database.pool, store, keys, metrics, plugins,
       readinessChecks: [eventStoreReadiness(store), projectionReadiness(database.pool)],

@@ -44,6 +44,7 @@ export const errorCatalogue = {
   ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },
   INTEGRATOR_NOT_FOUND: { status: 404, title: 'No such integrator' },
   PARKED_EVENT_NOT_FOUND: { status: 404, title: 'No such parked event' },
+  PROJECTION_NOT_FOUND: { status: 404, title: 'No such projection' },
   CONCURRENT_UPDATE: { status: 409, title: 'The order kept changing; retry' },
   CHECKPOINT_BEHIND: { status: 409, title: 'The checkpoint is already further on' },
   INTEGRATOR_EXISTS: { status: 409, title: 'The integrator exists' },

@@ -5,6 +5,7 @@ import { orderStreamId } from '../../src/eventstore/streams.js';
 import { buildApp } from '../../src/http/buildApp.js';
 import { LedgerMetrics } from '../../src/http/metrics.js';
 import { createLogger } from '../../src/logger.js';
+import { projectionFailureRoute } from '../../src/http/reports/projectionFailureRoute.js';
 import { allProjections } from '../../src/projections/allProjections.js';
 import { registerProjectionMetrics } from '../../src/projections/projectionMetrics.js';
 import { projectionReadiness } from '../../src/projections/projectionReadiness.js';
@@ -21,13 +22,15 @@ describe('readiness with a failed projection', () => {
   let store: EventStore;
   let app: FastifyInstance;
   let metrics: LedgerMetrics;
+  let runner: ProjectionRunner;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     store = storeOn(db.pool);
     metrics = new LedgerMetrics();
     registerProjectionMetrics(metrics, new ProjectionRunner({ pool: db.pool, store, projections: allProjections(), logger }));
-    app = await buildApp({ logger, pool: db.pool, metrics, readinessChecks: [projectionReadiness(db.pool)] });
+    runner = new ProjectionRunner({ pool: db.pool, store, projections: allProjections(), logger, retryMs: 50 });
+    app = await buildApp({ logger, pool: db.pool, metrics, readinessChecks: [projectionReadiness(db.pool)], plugins: [projectionFailureRoute({ runner })] });
   });
   afterAll(async () => {
     await app.close();
@@ -50,7 +53,6 @@ describe('readiness with a failed projection', () => {
     await store.append(orderStreamId('HUGE-1'), [received!], { expectedRevision: 'no_stream' });
     const culprit = (await readWholeLog(store))[0]!;
 
-    const runner = new ProjectionRunner({ pool: db.pool, store, projections: allProjections(), logger, retryMs: 50 });
     runner.start();
     await waitUntilCaughtUp(runner);
     await runner.stop();
@@ -65,5 +67,17 @@ describe('readiness with a failed projection', () => {
     const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(text).toContain('ledger_projection_failed{projection="orders"} 1');
     expect(text).toContain('ledger_projection_failed{projection="audit_trail"} 0');
+  });
+
+  it('shows an admin the event the failed projection stopped on, as the log holds it', async () => {
+    const culprit = (await readWholeLog(store))[0]!;
+    const response = await app.inject({ method: 'GET', url: '/v1/projections/orders/failure' });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json()).toMatchObject({
+      name: 'orders', status: 'failed', position: '',
+      failure: { position: culprit.position, eventId: culprit.id, event: { id: culprit.id, streamId: 'order-HUGE-1', type: 'OrderReceived', data: { lines: expect.arrayContaining([expect.objectContaining({ qty: 1e308 })]) } } },
+    });
+    expect((await app.inject({ method: 'GET', url: '/v1/projections/audit_trail/failure' })).json()).toEqual({ name: 'audit_trail', status: 'running', failure: null });
+    expect((await app.inject({ method: 'GET', url: '/v1/projections/nothing/failure' })).statusCode).toBe(404);
   });
 });
