@@ -92,3 +92,90 @@ describe('malformed requests', () => {
     expect(metrics.body).toMatch(/ledger_append_duration_seconds_count \d+/);
   });
 });
+
+/** Values a hostile client puts into well-formed bodies; `raw` ones are written into the JSON text as they are. */
+const hostileText = fc.constantFrom('a\u0000b', '\u0000', '\ud800', 'x\udfff', '\udbff\ud800', '\\u0000 is text', 'ok 📦', 'x'.repeat(500), 'x'.repeat(501), ' ');
+const hostileNumber = fc.oneof(
+  fc.constantFrom(1e308, 2 ** 53 + 2, Number.MAX_SAFE_INTEGER, 0, -0, 1e-7, 0.001, 1_000_000_000, 1_000_000_001, 100_000_000_000, 1.0005, 0.1 + 0.2).map((n) => ({ raw: undefined, n })),
+  fc.constantFrom('1e400', '-1e400', '1e-400', '123456789012345678901234567890').map((raw) => ({ raw, n: 1 })),
+);
+const hostileTime = fc.constantFrom('1999-12-31T23:59:59.999Z', '2000-01-01T00:00:00Z', '2099-12-31T23:59:59.999Z', '2100-01-01T00:00:00Z', '2099-12-31T20:00:00-05:00', '9999-12-31T00:00:00Z', '0001-01-01T00:00:00Z');
+const hostileDay = fc.constantFrom('1999-12-31', '2000-01-01', '2099-12-31', '2100-01-01', '9999-12-31');
+
+type Mutation = { kind: 'text'; field: string; value: string } | { kind: 'number'; field: string; value: { raw: string | undefined; n: number } } | { kind: 'time'; value: string } | { kind: 'day'; value: string } | { kind: 'none' };
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.constant({ kind: 'none' as const }),
+  fc.record({ kind: fc.constant('text' as const), field: fc.constantFrom('customerPO', 'sku', 'soldTo', 'sourceDocument', 'channelOrderId', 'uom'), value: hostileText }),
+  fc.record({ kind: fc.constant('number' as const), field: fc.constantFrom('qty', 'amount', 'lineNo', 'revision'), value: hostileNumber }),
+  fc.record({ kind: fc.constant('time' as const), value: hostileTime }),
+  fc.record({ kind: fc.constant('day' as const), value: hostileDay }),
+);
+
+let hostileRun = 0;
+/** An OrderReceived body for `key` with one mutation applied, as the JSON text a client sends. */
+function hostileOrder(key: string, m: Mutation): Record<string, unknown> & { __raw?: string } {
+  const body = placeOrderBody(key);
+  const data = body.data as Record<string, unknown>;
+  const line = (body.data.lines as Record<string, unknown>[])[0]!;
+  const put = (value: unknown, field: string) => {
+    switch (field) {
+      case 'customerPO': case 'channelOrderId': data[field] = value; break;
+      case 'soldTo': data.soldTo = { id: value }; break;
+      case 'sourceDocument': body.sourceDocument = { ...body.sourceDocument, id: value as string }; break;
+      case 'sku': case 'uom': case 'qty': case 'lineNo': line[field] = value; break;
+      case 'amount': line.unitNetPrice = { amount: value, currency: 'USD' }; break;
+      case 'revision': body.sourceDocument = { ...body.sourceDocument, revision: value as number }; break;
+    }
+  };
+  if (m.kind === 'text') put(m.value, m.field);
+  if (m.kind === 'number') put(m.value.raw === undefined ? m.value.n : '__RAW__', m.field);
+  if (m.kind === 'time') body.occurredAt = m.value;
+  if (m.kind === 'day') data.requestedShipDate = m.value;
+  return body;
+}
+const jsonOf = (value: unknown, m: Mutation) => {
+  const text = JSON.stringify(value);
+  return m.kind === 'number' && m.value.raw !== undefined ? text.replace('"__RAW__"', m.value.raw) : text;
+};
+
+describe('hostile values in well-formed requests', () => {
+  it('never answer 5xx, and the log holds exactly the orders answered as written, single or in mixed batches', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 6 }), fc.boolean(), async (mutations, asBatch) => {
+        hostileRun += 1;
+        const keys = mutations.map((_, i) => `H${hostileRun}-${i}`);
+        const written: string[] = [];
+        let answeredPerItem = true;
+        if (asBatch) {
+          const items = mutations.map((m, i) => {
+            const { orderKey: _key, ...body } = hostileOrder(keys[i]!, m);
+            return jsonOf({ orderRef: keys[i], type: 'OrderReceived', ...body }, m);
+          });
+          const response = await t.app.inject({ method: 'POST', url: '/v1/batches', headers: { ...t.auth.ECOMMERCE, 'content-type': 'application/json' }, payload: `{"items":[${items.join(',')}]}` });
+          expect(response.statusCode, response.body).toBeLessThan(500);
+          // A body of the wrong shape (a number JSON cannot hold) is refused whole, before any item.
+          answeredPerItem = response.statusCode === 200;
+          if (answeredPerItem) {
+            const results = response.json().results as { index: number; status: number; outcome: string }[];
+            expect(results.length).toBe(mutations.length);
+            for (const r of results) {
+              expect(r.status, JSON.stringify(r)).toBeLessThan(500);
+              if (r.outcome === 'accepted') written.push(keys[r.index]!);
+            }
+          }
+        } else {
+          for (const [i, m] of mutations.entries()) {
+            const response = await t.app.inject({ method: 'POST', url: '/v1/orders', headers: { ...t.auth.ECOMMERCE, 'content-type': 'application/json' }, payload: jsonOf(hostileOrder(keys[i]!, m), m) });
+            expect(response.statusCode, response.body).toBeLessThan(500);
+            if (response.statusCode === 201) written.push(keys[i]!);
+          }
+        }
+        const { rows } = await t.db.pool.query<{ stream_id: string }>('SELECT stream_id FROM ledger.events WHERE stream_id = ANY($1) ORDER BY stream_id', [keys.map((k) => `order-${k}`)]);
+        expect(rows.map((r) => r.stream_id.slice('order-'.length))).toEqual([...written].sort());
+        // What a valid body carries, unchanged, is always written.
+        if (answeredPerItem) for (const [i, m] of mutations.entries()) if (m.kind === 'none') expect(written).toContain(keys[i]);
+      }),
+      { numRuns: 120 },
+    );
+  });
+});
