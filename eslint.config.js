@@ -17,7 +17,7 @@ export default tseslint.config(
   {
     plugins: { 'import-x': importX },
     settings: {
-      'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.js'] })],
+      'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.js'], extensionAlias: { '.js': ['.ts', '.js'] } })],
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
     },
     rules: {
@@ -28,6 +28,36 @@ export default tseslint.config(
       'no-console': 'off',
       eqeqeq: ['error', 'always'],
     },
+  },
+  {
+    // Layers, inside out: domain; eventstore, postgres, observability; orders (the write side),
+    // projections, integrations; http (every route plugin); cli and main compose them.
+    // An import may only point inwards.
+    files: ['src/**/*.ts'],
+    rules: {
+      'import-x/no-restricted-paths': ['error', {
+        zones: [
+          { target: ['./src/eventstore', './src/postgres', './src/observability'], from: ['./src/orders', './src/integrations', './src/http', './src/cli', './src/simulator'], message: 'The log, the database and observability are below every area that uses them.' },
+          // One exception: on EventStoreDB, correlations are answered from the audit-trail read model.
+          { target: ['./src/eventstore', './src/postgres', './src/observability'], from: './src/projections', except: ['./readModels/auditTrailCorrelations.ts'], message: 'The log, the database and observability are below every area that uses them.' },
+          { target: './src/orders', from: ['./src/projections', './src/integrations', './src/http', './src/cli', './src/simulator'], message: 'The write side depends only on the domain and the log: every entry path calls it, it calls none.' },
+          { target: ['./src/projections', './src/integrations'], from: ['./src/orders', './src/http', './src/cli', './src/simulator'], message: 'Readers of the log do not reach into the write side or the HTTP layer.' },
+          { target: './src/projections', from: './src/integrations', message: 'Read models and integrations are siblings.' },
+          { target: './src/integrations', from: './src/projections', message: 'Read models and integrations are siblings.' },
+          { target: './src/http', from: ['./src/cli', './src/simulator'], message: 'The HTTP layer is composed by cli/main, not the other way round.' },
+        ],
+      }],
+      'import-x/no-restricted-imports': 'off',
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['fastify', 'fastify-*', '@fastify/*'], message: 'fastify belongs to src/http: every route plugin, reply and status lives there.' }],
+      }],
+      // Small files: one export, one screen or so of reasons.
+      'max-lines': ['error', { max: 250, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
+    files: ['src/http/**/*.ts', 'src/main.ts', 'src/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
   },
   {
     files: ['src/domain/**/*.ts'],

@@ -13,10 +13,11 @@ import { bootstrapKeys, formatNewKeys } from './http/auth/bootstrapKeys.js';
 import { importKeyFile } from './http/auth/importKeyFile.js';
 import { keyRoutes } from './http/auth/keyRoutes.js';
 import { buildApp } from './http/buildApp.js';
-import { LedgerMetrics } from './http/metrics.js';
+import { LedgerMetrics } from './observability/metrics.js';
 import { orderPlugins } from './http/orders/orderPlugins.js';
 import { registerIntegrationMetrics } from './integrations/integrationMetrics.js';
 import { startIntegrations } from './integrations/startIntegrations.js';
+import { integrationPlugins } from './http/integrators/integrationPlugins.js';
 import { allProjections } from './projections/allProjections.js';
 import { projectionFailureRoute } from './http/reports/projectionFailureRoute.js';
 import { reportRoutes } from './http/reports/reportRoutes.js';
@@ -89,7 +90,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const runner = new ProjectionRunner({ pool: database.pool, store, projections: allProjections(), logger });
     registerProjectionMetrics(metrics, runner);
     registerIntegrationMetrics(metrics, database.pool, store);
-    const plugins: FastifyPluginAsync[] = [...orders.plugins, ...integrations.plugins, reportRoutes({ pool: database.pool, runner }), projectionFailureRoute({ runner }), dashboardRoutes({ pool: database.pool, store }), keyRoutes(keys)];
+    const plugins: FastifyPluginAsync[] = [...orders.plugins, ...integrationPlugins({ pool: database.pool, secrets, store }), reportRoutes({ pool: database.pool, runner }), projectionFailureRoute({ runner }), dashboardRoutes({ pool: database.pool, store }), keyRoutes(keys)];
     const app = await buildApp({
       logger, pool: database.pool, store, keys, metrics, plugins,
       readinessChecks: [eventStoreReadiness(store), projectionReadiness(database.pool)],

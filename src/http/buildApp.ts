@@ -13,8 +13,8 @@ import { correlation, correlationIdOf } from './correlation.js';
 import { installErrorHandlers } from './errorHandler.js';
 import './fastifyTypes.js';
 import { healthRoutes } from './healthRoutes.js';
-import { LedgerMetrics } from './metrics.js';
-import type { ReadinessCheck } from './ReadinessCheck.js';
+import { LedgerMetrics } from '../observability/metrics.js';
+import type { ReadinessCheck } from '../observability/ReadinessCheck.js';
 import { installStrictJsonParser } from './strictJsonParser.js';
 
 /** Limits that protect the service; all come from configuration. */

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import type pg from 'pg';
 import { migrationsDir } from '../postgres/migrate.js';
-import type { ReadinessCheck } from './ReadinessCheck.js';
+import type { ReadinessCheck } from '../observability/ReadinessCheck.js';
 
 /** Ready when the database answers and every migration of this build is applied. */
 export async function databaseReadiness(pool: pg.Pool): Promise<ReadinessCheck> {

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { databaseReadiness } from './databaseReadiness.js';
-import type { LedgerMetrics } from './metrics.js';
-import { runReadinessChecks, type ReadinessCheck } from './ReadinessCheck.js';
+import type { LedgerMetrics } from '../observability/metrics.js';
+import { runReadinessChecks, type ReadinessCheck } from '../observability/ReadinessCheck.js';
 
 export interface HealthOptions {
   pool: pg.Pool;

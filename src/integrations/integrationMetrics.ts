@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { EventStore } from '../eventstore/EventStore.js';
 import type { BreakerState } from './CircuitBreaker.js';
-import { sharedFor, type LedgerMetrics } from '../http/metrics.js';
+import { sharedFor, type LedgerMetrics } from '../observability/metrics.js';
 import { IntegratorRepository } from './IntegratorRepository.js';
 import { integratorStatus } from './integratorStatus.js';
 

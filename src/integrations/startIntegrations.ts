@@ -1,4 +1,3 @@
-import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import type { SecretBox } from './SecretBox.js';
 import { IntegratorRepository } from './IntegratorRepository.js';
@@ -6,9 +5,6 @@ import type { EventStore } from '../eventstore/EventStore.js';
 import type { Logger } from '../logger.js';
 import { createIntegratorSupervisor, type IntegratorSupervisor } from './createIntegratorSupervisor.js';
 import type { Fetch } from './deliverWebhook.js';
-import { feedRoutes } from '../http/feed/feedRoutes.js';
-import { integratorRoutes } from '../http/integrators/integratorRoutes.js';
-import { syncRoutes } from '../http/sync/syncRoutes.js';
 import { syncIntegratorsFile } from './syncIntegratorsFile.js';
 
 export interface IntegrationsDeps {
@@ -23,8 +19,6 @@ export interface IntegrationsDeps {
 }
 
 export interface Integrations {
-  /** The feed and integrator-admin routes, for `buildApp({ plugins })`. */
-  readonly plugins: readonly FastifyPluginAsync[];
   readonly supervisor: IntegratorSupervisor;
   /** Stops delivery (in-flight requests aborted, checkpoints flushed). Call after the HTTP app closed. */
   stop(): Promise<void>;
@@ -41,11 +35,6 @@ export async function startIntegrations(deps: IntegrationsDeps): Promise<Integra
   const supervisor = createIntegratorSupervisor({ pool: deps.pool, secrets: deps.secrets, store: deps.store, logger: deps.logger, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   await supervisor.start();
   return {
-    plugins: [
-      feedRoutes({ store: deps.store, pool: deps.pool }),
-      integratorRoutes({ pool: deps.pool, secrets: deps.secrets, store: deps.store, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
-      syncRoutes({ pool: deps.pool, secrets: deps.secrets, store: deps.store, ...(deps.fetch ? { fetch: deps.fetch } : {}) }),
-    ],
     supervisor,
     stop: () => supervisor.stop(),
   };

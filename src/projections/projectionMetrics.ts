@@ -1,5 +1,5 @@
 import type { Position } from '../eventstore/EventStore.js';
-import { sharedFor, type LedgerMetrics } from '../http/metrics.js';
+import { sharedFor, type LedgerMetrics } from '../observability/metrics.js';
 import type { ProjectionRunner } from './ProjectionRunner.js';
 import { readCheckpoints } from './runner/checkpoints.js';
 import { projectionLag } from './runner/projectionLag.js';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { ReadinessCheck } from '../http/ReadinessCheck.js';
+import type { ReadinessCheck } from '../observability/ReadinessCheck.js';
 import { readCheckpoints } from './runner/checkpoints.js';
 
 /**

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../src/eventstore/EventStore.js';
 import { orderStreamId } from '../../src/eventstore/streams.js';
 import { buildApp } from '../../src/http/buildApp.js';
-import { LedgerMetrics } from '../../src/http/metrics.js';
+import { LedgerMetrics } from '../../src/observability/metrics.js';
 import { createLogger } from '../../src/logger.js';
 import { projectionFailureRoute } from '../../src/http/reports/projectionFailureRoute.js';
 import { allProjections } from '../../src/projections/allProjections.js';

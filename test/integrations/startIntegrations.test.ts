@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
 import { startIntegrations } from '../../src/integrations/startIntegrations.js';
+import { integrationPlugins } from '../../src/http/integrators/integrationPlugins.js';
 import { createLogger } from '../../src/logger.js';
 import { tempPath } from '../support/tempFile.js';
 import { createTestDatabase } from '../support/testDatabase.js';
@@ -21,7 +22,7 @@ describe('the integrations area in a service', () => {
     const file = await tempPath('integrators.json');
     await writeFile(file, JSON.stringify({ integrators: [{ name: 'wms-portal', url: receiver.url, secret: testSecret, types: ['OrderAccepted'] }] }));
     const integrations = await startIntegrations({ secrets: testSecrets, pool: db.pool, store, logger: createLogger('silent'), integratorsFile: file });
-    const { app, read } = await appWith(db.pool, [...integrations.plugins]);
+    const { app, read } = await appWith(db.pool, integrationPlugins({ pool: db.pool, secrets: testSecrets, store }));
     try {
       const [, accepted] = await anOrder(store, 'SV-1', 2);
       await waitFor('a delivery', () => receiver.accepted.length === 1);

@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import type { SubmissionOutcome } from '../../orders/SubmissionOutcome.js';
-import type { LedgerMetrics } from '../metrics.js';
+import type { LedgerMetrics } from '../../observability/metrics.js';
 import { problem, sendProblem, type Problem } from '../problem.js';
 
 /** How one submission's outcome is answered over HTTP: the single place outcomes meet statuses. */

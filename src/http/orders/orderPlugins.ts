@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import type { DomainPolicy } from '../../domain/domainPolicy.js';
 import type { EventStore } from '../../eventstore/EventStore.js';
-import type { LedgerMetrics } from '../metrics.js';
+import type { LedgerMetrics } from '../../observability/metrics.js';
 import { batchRoutes } from './batchRoutes.js';
 import { OrderAliases } from '../../orders/orderAliases.js';
 import { orderRoutes } from './orderRoutes.js';

@@ -3,7 +3,7 @@ import { afterAll } from 'vitest';
 import type { KeySystem } from '../../../src/http/auth/apiKeyFormat.js';
 import { ApiKeyStore } from '../../../src/http/auth/ApiKeyStore.js';
 import { buildApp, type HttpLimits } from '../../../src/http/buildApp.js';
-import { LedgerMetrics } from '../../../src/http/metrics.js';
+import { LedgerMetrics } from '../../../src/observability/metrics.js';
 import { orderPlugins } from '../../../src/http/orders/orderPlugins.js';
 import { createPostgresEventStore } from '../../../src/eventstore/postgres/PostgresEventStore.js';
 import type { EventStore } from '../../../src/eventstore/EventStore.js';

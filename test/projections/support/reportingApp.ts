@@ -5,7 +5,7 @@ import type { EventStore } from '../../../src/eventstore/EventStore.js';
 import { createPostgresEventStore } from '../../../src/eventstore/postgres/PostgresEventStore.js';
 import { ApiKeyStore } from '../../../src/http/auth/ApiKeyStore.js';
 import { buildApp } from '../../../src/http/buildApp.js';
-import { LedgerMetrics } from '../../../src/http/metrics.js';
+import { LedgerMetrics } from '../../../src/observability/metrics.js';
 import { orderPlugins } from '../../../src/http/orders/orderPlugins.js';
 import { createLogger } from '../../../src/logger.js';
 import { allProjections } from '../../../src/projections/allProjections.js';
