@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/EventStore.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
+import { keyIdOf } from '../../src/http/auth/apiKeyFormat.js';
+import { consumerKeyRoutes } from '../../src/http/feed/consumerKeyRoutes.js';
 import { feedRoutes } from '../../src/http/feed/feedRoutes.js';
 import type { CloudEvent } from '../../src/integrations/toCloudEvent.js';
 import { createTestDatabase } from '../support/testDatabase.js';
@@ -105,15 +107,17 @@ describe('named consumer checkpoints', () => {
 
   beforeAll(async () => {
     store = createPostgresEventStore({ pool: db.pool, pollIntervalMs: 100 });
-    ({ app, read, admin } = await appWith(db.pool, [feedRoutes({ store, pool: db.pool })]));
+    ({ app, read, admin } = await appWith(db.pool, [feedRoutes({ store, pool: db.pool }), consumerKeyRoutes(db.pool)]));
     written = await anOrder(store, 'C-1', 3);
+    // The CRM's read key stores the crm consumer's checkpoint; an admin bound it to that consumer.
+    expect((await call('PUT', `/v1/consumers/crm/keys/${keyIdOf(read)}`, undefined, admin)).statusCode).toBe(200);
   });
   afterAll(async () => {
     await app.close();
     await store.close();
   });
 
-  const call = async (method: 'GET' | 'PUT' | 'POST', url: string, payload?: object, key = read) =>
+  const call = async (method: 'GET' | 'PUT' | 'POST' | 'DELETE', url: string, payload?: object, key = read) =>
     app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) });
 
   it('starts a consumer it has never seen at the start of the log', async () => {
@@ -128,6 +132,28 @@ describe('named consumer checkpoints', () => {
     expect(behind.statusCode).toBe(409);
     expect(behind.json()).toMatchObject({ code: 'CHECKPOINT_BEHIND', current: { name: 'crm', position: written[2]!.position } });
     expect((await call('GET', '/v1/consumers/crm/checkpoint')).json()).toMatchObject({ position: written[2]!.position });
+  });
+
+  it('lets a read key store only the checkpoints of consumers it is bound to', async () => {
+    const other = await call('PUT', '/v1/consumers/erp-sync/checkpoint', { position: written[2]!.position });
+    expect(other.statusCode).toBe(403);
+    expect(other.json()).toMatchObject({ code: 'CONSUMER_NOT_BOUND', detail: expect.stringContaining(`PUT /v1/consumers/erp-sync/keys/${keyIdOf(read)}`) });
+    expect((await call('GET', '/v1/consumers/erp-sync/checkpoint')).json()).toMatchObject({ position: '' });
+    // An admin key stores any consumer's checkpoint without a binding.
+    expect((await call('PUT', '/v1/consumers/erp-sync/checkpoint', { position: written[0]!.position }, admin)).statusCode).toBe(200);
+  });
+
+  it('binds and unbinds keys to a consumer by admin only, naming an active key', async () => {
+    const keyId = keyIdOf(read);
+    expect((await call('PUT', `/v1/consumers/wms-sync/keys/${keyId}`)).statusCode).toBe(403);
+    expect((await call('PUT', '/v1/consumers/wms-sync/keys/nosuchkey000', undefined, admin)).json()).toMatchObject({ code: 'API_KEY_NOT_FOUND' });
+    const bound = await call('PUT', `/v1/consumers/wms-sync/keys/${keyId}`, undefined, admin);
+    expect(bound.json()).toEqual({ keys: [{ consumer: 'wms-sync', keyId, boundBy: expect.stringMatching(/^ADMIN:/), boundAt: expect.any(String) }] });
+    expect((await call('PUT', '/v1/consumers/wms-sync/checkpoint', { position: written[1]!.position })).statusCode).toBe(200);
+    expect((await call('DELETE', `/v1/consumers/wms-sync/keys/${keyId}`, undefined, admin)).statusCode).toBe(204);
+    expect((await call('PUT', '/v1/consumers/wms-sync/checkpoint', { position: written[2]!.position })).statusCode).toBe(403);
+    expect((await call('GET', '/v1/consumers/wms-sync/keys', undefined, admin)).json()).toEqual({ keys: [] });
+    expect((await call('DELETE', `/v1/consumers/wms-sync/keys/${keyId}`, undefined, admin)).statusCode).toBe(404);
   });
 
   it('refuses a checkpoint beyond the end of the log', async () => {

@@ -6,6 +6,7 @@ import { START, type EventStore, type Position } from '../../eventstore/EventSto
 import { problem, sendProblem } from '../problem.js';
 import { actorOf } from '../auth/actorOf.js';
 import { ConsumerCheckpoints, type ConsumerCheckpoint } from '../../integrations/ConsumerCheckpoints.js';
+import { ConsumerKeys } from '../../integrations/ConsumerKeys.js';
 import { checkpointSchema, consumerNameParam, feedPageSchema, positionParam, typesParam } from './feedSchemas.js';
 import { streamFeed } from './streamFeed.js';
 import { cloudEventJson } from '../../integrations/toCloudEvent.js';
@@ -28,6 +29,7 @@ const tags = ['feed'];
 export function feedRoutes(options: FeedRoutesOptions): FastifyPluginAsync {
   const maxPageSize = options.maxPageSize ?? 5000;
   const checkpoints = new ConsumerCheckpoints(options.pool);
+  const consumerKeys = new ConsumerKeys(options.pool);
   const { store } = options;
 
   return async (fastify) => {
@@ -94,13 +96,21 @@ export function feedRoutes(options: FeedRoutesOptions): FastifyPluginAsync {
       config: { scope: 'read' },
       schema: {
         tags,
-        summary: "Store a consumer's checkpoint (never backwards: 409 with the current one)",
+        summary: "Store a consumer's checkpoint (never backwards: 409 with the current one); an admin key, or a key bound to the consumer",
         params: nameParams,
         body: z.object({ position: positionParam }),
         response: { 200: checkpointSchema },
       },
     }, async (request, reply) => {
       const { position } = request.body;
+      const { name } = request.params;
+      // Moving a checkpoint forward makes its consumer skip events: only its own keys, or an admin, may.
+      const principal = request.principal!;
+      if (!principal.scopes.has('admin') && !(await consumerKeys.isBound(name, principal.keyId))) {
+        return sendProblem(reply, problem('CONSUMER_NOT_BOUND', {
+          detail: `Key ${principal.keyId} is not bound to consumer ${name}. An admin key may store any checkpoint, or bind this key first (PUT /v1/consumers/${name}/keys/${principal.keyId}).`,
+        }));
+      }
       if (!(await withinLog(reply, store, position))) return reply;
       const result = await checkpoints.advance(request.params.name, position, actorOf(request));
       if (result.ok) return view(result.checkpoint);
