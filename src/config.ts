@@ -34,6 +34,8 @@ export const configSchema = z.object({
   LEDGER_API_KEYS_REFRESH_MS: positiveInt(1000).describe('how often each instance picks up keys created or revoked elsewhere'),
   LEDGER_MAX_BATCH_SIZE: positiveInt(500).describe('items per POST /v1/batches'),
   LEDGER_MAX_IN_FLIGHT_APPENDS: positiveInt(256).describe('submissions worked on at once before 503'),
+  LEDGER_APPEND_LATENCY_TARGET_MS: positiveInt(50).describe('mean submission latency the append gate holds by admitting fewer at once (503 past it)'),
+  LEDGER_MAX_EVENT_LOOP_DELAY_MS: positiveInt(100).describe('mean event-loop delay past which every API request is answered 503'),
   LEDGER_RATE_LIMIT_PER_MINUTE: positiveInt(600_000).describe('requests per API key per minute'),
   LEDGER_BODY_LIMIT_BYTES: positiveInt(5 * 1024 * 1024).describe('largest request body'),
   LEDGER_OWNERSHIP_FILE: optionalText.describe('JSON overrides of which system owns which transition'),
@@ -65,6 +67,10 @@ export interface Config {
   legacyApiKeysFile: string;
   maxBatchSize: number;
   maxInFlightAppends: number;
+  /** The queueing delay the append gate holds by admitting fewer submissions at once. */
+  appendLatencyTargetMs: number;
+  /** Mean event-loop delay past which every API request is answered 503 at once. */
+  maxEventLoopDelayMs: number;
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
   ownershipFile: string | undefined;
@@ -117,6 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     legacyApiKeysFile: path.join(dataDir, 'api-keys.json'),
     maxBatchSize: e.LEDGER_MAX_BATCH_SIZE,
     maxInFlightAppends: e.LEDGER_MAX_IN_FLIGHT_APPENDS,
+    appendLatencyTargetMs: e.LEDGER_APPEND_LATENCY_TARGET_MS,
+    maxEventLoopDelayMs: e.LEDGER_MAX_EVENT_LOOP_DELAY_MS,
     rateLimitPerMinute: e.LEDGER_RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: e.LEDGER_BODY_LIMIT_BYTES,
     ownershipFile: e.LEDGER_OWNERSHIP_FILE,

@@ -96,6 +96,7 @@ export async function startService(config: Config, logger: Logger = createLogger
       readinessChecks: [eventStoreReadiness(store), projectionReadiness(database.pool)],
       limits: {
         maxBatchSize: config.maxBatchSize, maxInFlightAppends: config.maxInFlightAppends,
+        appendLatencyTargetMs: config.appendLatencyTargetMs, maxEventLoopDelayMs: config.maxEventLoopDelayMs,
         rateLimitPerMinute: config.rateLimitPerMinute, bodyLimitBytes: config.bodyLimitBytes,
       },
     });

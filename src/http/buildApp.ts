@@ -7,6 +7,7 @@ import type pg from 'pg';
 import type { EventStore } from '../eventstore/EventStore.js';
 import type { Logger } from '../logger.js';
 import { AppendGate } from './appendGate.js';
+import { shedUnderPressure } from './shedUnderPressure.js';
 import type { ApiKeyStore } from './auth/ApiKeyStore.js';
 import { authentication } from './auth/authentication.js';
 import { correlation, correlationIdOf } from './correlation.js';
@@ -21,11 +22,17 @@ import { installStrictJsonParser } from './strictJsonParser.js';
 export interface HttpLimits {
   maxBatchSize: number;
   maxInFlightAppends: number;
+  /** See AppendGate: the fastest submission of a window taking longer shrinks the admitted concurrency. */
+  appendLatencyTargetMs: number;
+  /** Mean event-loop delay (ms) past which API requests are answered 503 before any work. */
+  maxEventLoopDelayMs: number;
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
 }
 
-export const defaultLimits: HttpLimits = { maxBatchSize: 500, maxInFlightAppends: 256, rateLimitPerMinute: 600_000, bodyLimitBytes: 5 * 1024 * 1024 };
+export const defaultLimits: HttpLimits = {
+  maxBatchSize: 500, maxInFlightAppends: 256, appendLatencyTargetMs: 50, maxEventLoopDelayMs: 100, rateLimitPerMinute: 600_000, bodyLimitBytes: 5 * 1024 * 1024,
+};
 
 /** The ports the HTTP app is built from; `main.ts` wires the real ones, tests their own. */
 export interface AppDeps {
@@ -65,7 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const metrics = deps.metrics ?? new LedgerMetrics();
-  const gate = new AppendGate(limits.maxInFlightAppends);
+  const gate = new AppendGate({ maxInFlight: limits.maxInFlightAppends, latencyTargetMs: limits.appendLatencyTargetMs });
   metrics.gauge('ledger_appends_in_flight', 'Submissions being worked on now (refused with 503 beyond LEDGER_MAX_IN_FLIGHT_APPENDS).', [], (set) => set({}, gate.active));
   app.decorate('ledger', { metrics, gate, limits });
   installErrorHandlers(app);
@@ -83,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs', theme: { title: 'order-ledger API' } });
   await app.register(correlation);
+  await shedUnderPressure(app, { gate, metrics, maxEventLoopDelayMs: limits.maxEventLoopDelayMs });
   if (deps.keys) await app.register(authentication, { keys: deps.keys });
   await app.register(rateLimit, {
     global: true,

@@ -19,7 +19,7 @@ export class LedgerMetrics {
   readonly idempotentReplays = new Counter({ name: 'ledger_idempotent_replays_total', help: 'Submissions answered from an earlier identical one.', registers: [this.registry] });
   readonly refusals = new Counter({ name: 'ledger_refusals_total', help: 'Submissions refused, by error code.', labelNames: ['code'], registers: [this.registry] });
   readonly accepted = new Counter({ name: 'ledger_events_appended_total', help: 'Events appended, by type.', labelNames: ['type'], registers: [this.registry] });
-  readonly overload = new Counter({ name: 'ledger_overload_rejections_total', help: 'Appends refused with 503 because too many were in flight.', registers: [this.registry] });
+  readonly overload = new Counter({ name: 'ledger_overload_rejections_total', help: 'Requests refused with 503 by back-pressure: appends in flight, their queueing delay, or event-loop delay.', registers: [this.registry] });
   readonly groupCommitEvents = new Histogram({ name: 'ledger_group_commit_batch_events', help: 'Events per group-commit statement.', buckets: batchSizes, registers: [this.registry] });
   readonly groupCommitAppends = new Histogram({ name: 'ledger_group_commit_batch_appends', help: 'Appends (streams) per group-commit statement.', buckets: batchSizes, registers: [this.registry] });
 

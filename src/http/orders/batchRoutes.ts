@@ -58,7 +58,7 @@ export function batchRoutes({ service }: { service: OrderService }): FastifyPlug
           }
         });
         return results;
-      });
+      }, false);
       if (!run.admitted) return sendOverloaded(reply, metrics, 'Retry the batch after a second; accepted items will answer as duplicates.');
       const counts = { accepted: 0, duplicate: 0, unmatched: 0, refused: 0, failed: 0 };
       for (const r of run.value) counts[r.outcome]++;
