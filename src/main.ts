@@ -23,6 +23,7 @@ import { projectionFailureRoute } from './http/reports/projectionFailureRoute.js
 import { reportRoutes } from './http/reports/reportRoutes.js';
 import { registerProjectionMetrics } from './projections/projectionMetrics.js';
 import { projectionReadiness } from './projections/projectionReadiness.js';
+import { workerReadiness } from './workerReadiness.js';
 import { ProjectionRunner } from './projections/ProjectionRunner.js';
 import { createLogger, type Logger } from './logger.js';
 import { openDatabase, type Database } from './postgres/openDatabase.js';
@@ -93,7 +94,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const plugins: FastifyPluginAsync[] = [...orders.plugins, ...integrationPlugins({ pool: database.pool, secrets, store }), reportRoutes({ pool: database.pool, runner }), projectionFailureRoute({ runner }), dashboardRoutes({ pool: database.pool, store }), keyRoutes(keys)];
     const app = await buildApp({
       logger, pool: database.pool, store, keys, metrics, plugins,
-      readinessChecks: [eventStoreReadiness(store), projectionReadiness(database.pool)],
+      readinessChecks: [eventStoreReadiness(store), projectionReadiness(database.pool), workerReadiness(runner, integrations.supervisor)],
       limits: {
         maxBatchSize: config.maxBatchSize, maxInFlightAppends: config.maxInFlightAppends,
         appendLatencyTargetMs: config.appendLatencyTargetMs, maxEventLoopDelayMs: config.maxEventLoopDelayMs,

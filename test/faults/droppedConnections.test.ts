@@ -54,7 +54,16 @@ describe('the service when its database connections are cut', () => {
     const cut = await terminate("pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory')");
     // One session per projection and one for the integrator.
     expect(cut).toBeGreaterThanOrEqual(2);
+    // Until the workers hold their locks again, /ready says which are restarting and why.
+    let degraded: { status: string; failures?: { check: string; reason: string }[] } | undefined;
+    await waitFor('/ready to name the restarting workers', async () => {
+      const ready = await fetch(`${service.address}/ready`);
+      degraded = await ready.json() as typeof degraded;
+      return ready.status === 503 && degraded!.failures!.some((f) => f.check === 'workers');
+    }, 5_000);
+    expect(degraded!.failures!.find((f) => f.check === 'workers')!.reason).toMatch(/restarting after an error/);
     await submitAndFollow('DROP-2');
+    await waitFor('/ready to be ready again', async () => (await fetch(`${service.address}/ready`)).status === 200, 10_000);
     const health = await fetch(`${service.address}/health`);
     expect(health.status).toBe(200);
   });
