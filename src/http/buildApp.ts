@@ -12,6 +12,7 @@ import type { ApiKeyStore } from './auth/ApiKeyStore.js';
 import { authentication } from './auth/authentication.js';
 import { correlation, correlationIdOf } from './correlation.js';
 import { installErrorHandlers } from './errorHandler.js';
+import { installParameterTextCheck } from './parameterText.js';
 import './fastifyTypes.js';
 import { healthRoutes } from './healthRoutes.js';
 import { LedgerMetrics } from '../observability/metrics.js';
@@ -76,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   metrics.gauge('ledger_appends_in_flight', 'Submissions being worked on now (refused with 503 beyond LEDGER_MAX_IN_FLIGHT_APPENDS).', [], (set) => set({}, gate.active));
   app.decorate('ledger', { metrics, gate, limits });
   installErrorHandlers(app);
+  installParameterTextCheck(app);
   installStrictJsonParser(app);
 
   await app.register(swagger, {
