@@ -35,7 +35,7 @@ export const configSchema = z.object({
   LEDGER_MAX_BATCH_SIZE: positiveInt(500).describe('items per POST /v1/batches'),
   LEDGER_MAX_IN_FLIGHT_APPENDS: positiveInt(256).describe('submissions worked on at once before 503'),
   LEDGER_APPEND_LATENCY_TARGET_MS: positiveInt(50).describe('mean submission latency the append gate holds by admitting fewer at once (503 past it)'),
-  LEDGER_MAX_EVENT_LOOP_DELAY_MS: positiveInt(100).describe('mean event-loop delay past which every API request is answered 503'),
+  LEDGER_MAX_EVENT_LOOP_DELAY_MS: positiveInt(1000).describe('mean event-loop delay past which every API request is answered 503'),
   LEDGER_RATE_LIMIT_PER_MINUTE: positiveInt(600_000).describe('requests per API key per minute'),
   LEDGER_BODY_LIMIT_BYTES: positiveInt(5 * 1024 * 1024).describe('largest request body'),
   LEDGER_OWNERSHIP_FILE: optionalText.describe('JSON overrides of which system owns which transition'),

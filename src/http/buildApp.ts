@@ -32,7 +32,7 @@ export interface HttpLimits {
 }
 
 export const defaultLimits: HttpLimits = {
-  maxBatchSize: 500, maxInFlightAppends: 256, appendLatencyTargetMs: 50, maxEventLoopDelayMs: 100, rateLimitPerMinute: 600_000, bodyLimitBytes: 5 * 1024 * 1024,
+  maxBatchSize: 500, maxInFlightAppends: 256, appendLatencyTargetMs: 50, maxEventLoopDelayMs: 1000, rateLimitPerMinute: 600_000, bodyLimitBytes: 5 * 1024 * 1024,
 };
 
 /** The ports the HTTP app is built from; `main.ts` wires the real ones, tests their own. */
