@@ -1,4 +1,4 @@
-import type { ReadinessCheck } from './http/ReadinessCheck.js';
+import type { ReadinessCheck } from './observability/ReadinessCheck.js';
 import type { IntegratorSupervisor } from './integrations/createIntegratorSupervisor.js';
 import type { ProjectionRunner } from './projections/ProjectionRunner.js';
 

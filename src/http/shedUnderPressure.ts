@@ -1,7 +1,7 @@
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance } from 'fastify';
 import type { AppendGate } from './appendGate.js';
-import type { LedgerMetrics } from './metrics.js';
+import type { LedgerMetrics } from '../observability/metrics.js';
 import { sendOverloaded } from './orders/answers.js';
 
 export interface SheddingOptions {
