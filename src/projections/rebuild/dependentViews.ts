@@ -12,18 +12,20 @@ export interface SavedView {
 }
 
 /**
- * Views that read `tables`, directly or through other views, oldest first.
+ * Views that read `tables`, directly or through other views, each after
+ * every view it reads (by longest dependency path: a view replaced in place
+ * keeps its old oid, so creation order says nothing).
  * Definitions are rendered with an empty search path, so every table name in
  * them is schema-qualified and resolves to the swapped-in table when re-run.
  */
 export async function saveDependentViews(client: pg.ClientBase, tables: readonly string[]): Promise<SavedView[]> {
   await client.query('SET LOCAL search_path = pg_catalog');
   const result = await client.query<SavedView>(
-    `WITH RECURSIVE deps(oid) AS (
-       SELECT r.ev_class FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
+    `WITH RECURSIVE deps(oid, depth) AS (
+       SELECT r.ev_class, 1 FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
         WHERE d.classid = 'pg_rewrite'::regclass AND d.refobjid = ANY($1::regclass[]) AND r.ev_class <> d.refobjid
        UNION
-       SELECT r.ev_class FROM deps JOIN pg_depend d ON d.refobjid = deps.oid AND d.classid = 'pg_rewrite'::regclass
+       SELECT r.ev_class, deps.depth + 1 FROM deps JOIN pg_depend d ON d.refobjid = deps.oid AND d.classid = 'pg_rewrite'::regclass
          JOIN pg_rewrite r ON r.oid = d.objid WHERE r.ev_class <> deps.oid
      )
      SELECT n.nspname AS schema, c.relname AS name, pg_get_viewdef(c.oid) AS definition,
@@ -32,8 +34,8 @@ export async function saveDependentViews(client: pg.ClientBase, tables: readonly
                         FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND col_description(c.oid, a.attnum) IS NOT NULL), '[]') AS "columnComments",
             coalesce((SELECT json_agg(json_build_object('grantee', g.rolname, 'privilege', x.privilege_type))
                         FROM aclexplode(c.relacl) x JOIN pg_roles g ON g.oid = x.grantee WHERE x.grantee <> c.relowner), '[]') AS grants
-       FROM (SELECT DISTINCT oid FROM deps) v JOIN pg_class c ON c.oid = v.oid JOIN pg_namespace n ON n.oid = c.relnamespace
-      ORDER BY c.oid`,
+       FROM (SELECT oid, max(depth) AS depth FROM deps GROUP BY oid) v JOIN pg_class c ON c.oid = v.oid JOIN pg_namespace n ON n.oid = c.relnamespace
+      ORDER BY v.depth, c.oid`,
     [tables],
   );
   await client.query('RESET search_path');
