@@ -47,6 +47,7 @@ export const errorCatalogue = {
   INTEGRATOR_NOT_FOUND: { status: 404, title: 'No such integrator' },
   PARKED_EVENT_NOT_FOUND: { status: 404, title: 'No such parked event' },
   PROJECTION_NOT_FOUND: { status: 404, title: 'No such projection' },
+  UNMATCHED_NOT_FOUND: { status: 404, title: 'Nothing waits under that alias' },
   CONCURRENT_UPDATE: { status: 409, title: 'The order kept changing; retry' },
   CHECKPOINT_BEHIND: { status: 409, title: 'The checkpoint is already further on' },
   INTEGRATOR_EXISTS: { status: 409, title: 'The integrator exists' },

@@ -94,6 +94,16 @@ export class UnmatchedQueue {
       [id, orderKey, reason],
     );
   }
+
+  /** Gives up on everything waiting under an alias, recording who and why; returns how many. */
+  async discard(alias: Alias, actor: string, reason: string): Promise<number> {
+    const result = await this.pool.query(
+      `UPDATE ledger.unmatched_transitions SET state = 'discarded', reason = $3, resolved_by = $4, resolved_at = now()
+        WHERE alias_kind = $1 AND alias_value = $2 AND state = 'waiting'`,
+      [alias.kind, alias.value, reason, actor],
+    );
+    return result.rowCount ?? 0;
+  }
 }
 
 function entryOf(row: Row): WaitingTransition {

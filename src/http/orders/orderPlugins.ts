@@ -8,15 +8,17 @@ import { OrderAliases } from '../../orders/orderAliases.js';
 import { orderRoutes } from './orderRoutes.js';
 import { OrderService } from '../../orders/OrderService.js';
 import { UnmatchedQueue } from '../../orders/UnmatchedQueue.js';
+import { unmatchedRoutes } from '../unmatched/unmatchedRoutes.js';
 
 /** The order API (submissions, batches, state, history) wired onto one store. */
 export function orderPlugins(deps: { pool: pg.Pool; store: EventStore; metrics: LedgerMetrics; policy?: DomainPolicy }): { service: OrderService; plugins: FastifyPluginAsync[] } {
+  const unmatched = new UnmatchedQueue(deps.pool);
   const service = new OrderService({
     store: deps.store,
     aliases: new OrderAliases(deps.pool),
-    unmatched: new UnmatchedQueue(deps.pool),
+    unmatched,
     metrics: deps.metrics,
     ...(deps.policy ? { policy: deps.policy } : {}),
   });
-  return { service, plugins: [orderRoutes({ service, store: deps.store }), batchRoutes({ service })] };
+  return { service, plugins: [orderRoutes({ service, store: deps.store }), batchRoutes({ service }), unmatchedRoutes({ pool: deps.pool, queue: unmatched })] };
 }

@@ -20,6 +20,8 @@ export interface ReportingApp {
   readonly runner: ProjectionRunner;
   /** A key with only the `read` scope. */
   readonly readKey: string;
+  /** A key with the `admin` scope. */
+  readonly adminKey: string;
   /** A submit+read key per source system, as the simulator takes them. */
   readonly systemKeys: Record<SourceSystemKind, string>;
 }
@@ -36,6 +38,7 @@ export async function createReportingApp(extra: (deps: { pool: TestDatabase['poo
   const systemKeys = {} as Record<SourceSystemKind, string>;
   for (const system of sourceSystemKinds) systemKeys[system] = (await keys.create({ system, scopes: ['submit', 'read'], actor: 'test' })).key;
   const readKey = (await keys.create({ system: 'ADMIN', scopes: ['read'], actor: 'test' })).key;
+  const adminKey = (await keys.create({ system: 'ADMIN', scopes: ['admin'], actor: 'test' })).key;
   const logger = createLogger('silent');
   const metrics = new LedgerMetrics();
   const runner = new ProjectionRunner({ pool: db.pool, store, projections: allProjections(), logger });
@@ -51,5 +54,5 @@ export async function createReportingApp(extra: (deps: { pool: TestDatabase['poo
     await runner.stop();
     await store.close();
   });
-  return { app, db, store, runner, readKey, systemKeys };
+  return { app, db, store, runner, readKey, adminKey, systemKeys };
 }
