@@ -1,3 +1,4 @@
+import { openEventStream } from '../openEventStream.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 
@@ -21,27 +22,14 @@ const recentLimit = 20;
  * second per viewer is cheaper than following the log itself.
  */
 export async function liveStream(request: FastifyRequest, reply: FastifyReply, options: LiveStreamOptions): Promise<void> {
-  reply.hijack();
-  const raw = reply.raw;
-  let open = true;
-  const close = () => { open = false; };
-  raw.once('close', close);
-  options.shutdown.addEventListener('abort', close);
-  raw.writeHead(200, {
-    ...(reply.getHeaders() as Record<string, string>),
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'close',
-    'x-accel-buffering': 'no',
-  });
-  raw.write('retry: 2000\n\n');
+  const { raw, closed, end } = openEventStream(request, reply, options.shutdown);
   let last = await seenPosition(options.pool);
   let lastBeat = Date.now();
   raw.write(`event: hello\nid: ${last}\ndata: ${JSON.stringify({ position: last, events: await recentEvents(options.pool, '', last) })}\n\n`);
   try {
-    while (open) {
+    while (!closed.aborted) {
       await new Promise((resolve) => setTimeout(resolve, options.pollMs));
-      if (!open) break;
+      if (closed.aborted) break;
       const position = await seenPosition(options.pool);
       if (position !== last) {
         raw.write(`event: changed\nid: ${position}\ndata: ${JSON.stringify({ position, events: await recentEvents(options.pool, last, position) })}\n\n`);
@@ -53,12 +41,9 @@ export async function liveStream(request: FastifyRequest, reply: FastifyReply, o
       }
     }
   } catch (error) {
-    if (open) request.log.error({ err: error }, 'dashboard stream failed');
+    if (!closed.aborted) request.log.error({ err: error }, 'dashboard stream failed');
   } finally {
-    raw.off('close', close);
-    options.shutdown.removeEventListener('abort', close);
-    const socket = raw.socket;
-    if (!raw.writableEnded) raw.end(() => socket?.destroy());
+    end();
   }
 }
 
