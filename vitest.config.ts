@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/globalSetup.ts'],
+    // Records every response each test's apps send, for the check of the documented ones.
+    setupFiles: ['test/support/responseRecorder.ts'],
     // Each file gets its own database, so files may run in parallel; the
     // 2-core machines this runs on gain nothing from more than two workers.
     maxWorkers: 2,

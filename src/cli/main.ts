@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config.js';
 import { CliError } from './CliError.js';
-import { packageVersion } from './packageVersion.js';
+import { packageVersion } from '../packageVersion.js';
 import { registerServe } from './serve.js';
 import { registerMigrate } from './migrateCommand.js';
 import { registerKeys } from './keysCommand.js';

@@ -1,11 +1,11 @@
 import rateLimit from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import type { EventStore } from '../eventstore/EventStore.js';
 import type { Logger } from '../logger.js';
+import { packageVersion } from '../packageVersion.js';
+import { installApiDocument } from './apiDocument.js';
 import { AppendGate } from './appendGate.js';
 import { shedUnderPressure } from './shedUnderPressure.js';
 import type { ApiKeyStore } from './auth/ApiKeyStore.js';
@@ -80,17 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installParameterTextCheck(app);
   installStrictJsonParser(app);
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'order-ledger', version: '1', description: 'One trustworthy, append-only history of every order transition.' },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An order-ledger API key (olk_…).' } } },
-      security: [{ apiKey: [] }],
-    },
-    transform: jsonSchemaTransform,
-    // Schemas given an id (`.meta({ id })`) become named components the operations $ref.
-    transformObject: jsonSchemaTransformObject,
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs', theme: { title: 'order-ledger API' } });
+  await installApiDocument(app, { title: 'order-ledger', version: packageVersion() });
   await app.register(correlation);
   await shedUnderPressure(app, { gate, metrics, maxEventLoopDelayMs: limits.maxEventLoopDelayMs });
   if (deps.keys) await app.register(authentication, { keys: deps.keys });
@@ -105,7 +95,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installRequestMetrics(app, metrics);
 
   await app.register(healthRoutes, { pool: deps.pool, metrics, readinessChecks: deps.readinessChecks ?? [] });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;
 }

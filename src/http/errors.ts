@@ -28,6 +28,9 @@ const domainCodes = {
   NOT_OWNER: { status: 403, title: 'Another system owns this transition' },
 } as const satisfies Record<DomainErrorCode, CatalogueEntry>;
 
+/** The codes the domain refuses a transition with. */
+export const domainErrorCodes = Object.keys(domainCodes) as DomainErrorCode[];
+
 export const errorCatalogue = {
   ...domainCodes,
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },

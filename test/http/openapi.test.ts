@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startService, type Service } from '../../src/main.js';
+import { recordDocumentedResponses } from '../support/documentedResponses.js';
 import { createTestDatabase } from '../support/testDatabase.js';
 
 let service: Service;
@@ -19,6 +20,7 @@ describe('the OpenAPI document of the whole service', () => {
   it('validates with @readme/openapi-parser, every $ref resolving', async () => {
     const result = await validate(structuredClone(doc) as never);
     expect(result.valid ? [] : result.errors.map((e) => e.message)).toEqual([]);
+    recordDocumentedResponses('test/http/openapi.test.ts', doc);
   });
 
   it('names the schemas operations share as components', () => {
@@ -34,6 +36,6 @@ describe('the OpenAPI document of the whole service', () => {
   it('serves the documentation UI under the product name', async () => {
     const page = await service.app.inject({ method: 'GET', url: '/docs/' });
     expect(page.statusCode).toBe(200);
-    expect(page.body).toMatch(/<title>order-ledger API<\/title>/);
+    expect(page.body).toMatch(/<title>order-ledger API \d+\.\d+\.\d+<\/title>/);
   });
 });

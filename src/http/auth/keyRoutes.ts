@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
 import { actorOf } from './actorOf.js';
 import { apiScopes, keySystems, type StoredKey } from './apiKeyFormat.js';
@@ -50,7 +51,10 @@ export function keyRoutes(keys: ApiKeyStore): FastifyPluginAsync {
 
     app.delete('/v1/keys/:id', {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'Revoke a key; every instance refuses it within one key refresh', params: idParams },
+      schema: {
+        tags, summary: 'Revoke a key; every instance refuses it within one key refresh', params: idParams,
+        response: { 204: z.undefined().describe('Revoked'), ...problemResponses('API_KEY_NOT_FOUND') },
+      },
     }, async (request, reply) => {
       if (!(await keys.revoke(request.params.id, actorOf(request)))) {
         return sendProblem(reply, problem('API_KEY_NOT_FOUND', { detail: `No active API key has the id ${request.params.id}.` }));

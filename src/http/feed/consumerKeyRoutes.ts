@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { z } from 'zod';
 import { actorOf } from '../auth/actorOf.js';
+import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
 import { ConsumerKeys, type ConsumerKeyBinding } from '../../integrations/ConsumerKeys.js';
 import { consumerNameParam } from './feedSchemas.js';
@@ -24,7 +25,7 @@ export function consumerKeyRoutes(pool: pg.Pool): FastifyPluginAsync {
 
     app.put('/v1/consumers/:name/keys/:keyId', {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'Bind an API key to a consumer: it may then store that consumer\'s checkpoint', params, response: { 200: z.object({ keys: z.array(bindingSchema) }) } },
+      schema: { tags, summary: 'Bind an API key to a consumer: it may then store that consumer\'s checkpoint', params, response: { 200: z.object({ keys: z.array(bindingSchema) }), ...problemResponses('API_KEY_NOT_FOUND') } },
     }, async (request, reply) => {
       const { name, keyId } = request.params;
       if (!(await bindings.bind(name, keyId, actorOf(request)))) {
@@ -36,7 +37,7 @@ export function consumerKeyRoutes(pool: pg.Pool): FastifyPluginAsync {
 
     app.delete('/v1/consumers/:name/keys/:keyId', {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'Unbind an API key from a consumer', params },
+      schema: { tags, summary: 'Unbind an API key from a consumer', params, response: { 204: z.undefined().describe('Unbound'), ...problemResponses('BINDING_NOT_FOUND') } },
     }, async (request, reply) => {
       const { name, keyId } = request.params;
       if (!(await bindings.unbind(name, keyId))) {

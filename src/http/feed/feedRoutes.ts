@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { z } from 'zod';
 import { START, type EventStore, type Position } from '../../eventstore/EventStore.js';
+import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
 import { actorOf } from '../auth/actorOf.js';
 import { ConsumerCheckpoints, type ConsumerCheckpoint } from '../../integrations/ConsumerCheckpoints.js';
@@ -51,7 +52,7 @@ export function feedRoutes(options: FeedRoutesOptions): FastifyPluginAsync {
           limit: z.coerce.number().int().min(1).max(maxPageSize).default(1000),
           types: typesParam.optional().describe('Comma-separated event types (e.g. ShipmentConfirmed,InvoicePosted).'),
         }),
-        response: { 200: feedPageSchema },
+        response: { 200: feedPageSchema, ...problemResponses('INVALID_POSITION', 'POSITION_BEYOND_HEAD') },
       },
     }, async (request, reply) => {
       const { after, limit, types } = request.query;
@@ -73,6 +74,8 @@ export function feedRoutes(options: FeedRoutesOptions): FastifyPluginAsync {
         description: 'Each SSE message carries one CloudEvent as `data` and its position as `id`; comment lines are heartbeats.',
         querystring: z.object({ after: positionParam.optional(), types: typesParam.optional() }),
         headers: z.object({ 'last-event-id': positionParam.optional() }).passthrough(),
+        produces: ['text/event-stream'],
+        response: { 200: z.string().describe('The event stream'), ...problemResponses('INVALID_POSITION', 'POSITION_BEYOND_HEAD') },
       },
     }, async (request, reply) => {
       const after = (request.headers['last-event-id'] ?? request.query.after ?? START) as Position;
@@ -99,7 +102,7 @@ export function feedRoutes(options: FeedRoutesOptions): FastifyPluginAsync {
         summary: "Store a consumer's checkpoint (never backwards: 409 with the current one); an admin key, or a key bound to the consumer",
         params: nameParams,
         body: z.object({ position: positionParam }),
-        response: { 200: checkpointSchema },
+        response: { 200: checkpointSchema, ...problemResponses('CONSUMER_NOT_BOUND', 'CHECKPOINT_BEHIND', 'CHECKPOINT_BEYOND_HEAD', 'INVALID_POSITION') },
       },
     }, async (request, reply) => {
       const { position } = request.body;
@@ -127,7 +130,7 @@ export function feedRoutes(options: FeedRoutesOptions): FastifyPluginAsync {
         summary: "Move a consumer's checkpoint anywhere, backwards included (recorded)",
         params: nameParams,
         body: z.object({ position: positionParam, reason: z.string().trim().min(1).max(500) }),
-        response: { 200: checkpointSchema.extend({ previous: z.string().nullable() }) },
+        response: { 200: checkpointSchema.extend({ previous: z.string().nullable() }), ...problemResponses('CHECKPOINT_BEYOND_HEAD', 'INVALID_POSITION') },
       },
     }, async (request, reply) => {
       const { position, reason } = request.body;

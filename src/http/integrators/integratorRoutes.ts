@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { SecretBox } from '../../integrations/SecretBox.js';
 import { z } from 'zod';
 import type { EventStore } from '../../eventstore/EventStore.js';
+import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
 import type { Fetch } from '../../integrations/deliverWebhook.js';
 import { actorOf } from '../auth/actorOf.js';
@@ -14,6 +15,7 @@ import { integratorStatus } from '../../integrations/integratorStatus.js';
 import { discardParkedEvent, retryParkedEvent, type ParkedActionResult } from '../../integrations/parkedEventActions.js';
 import { ParkedEventRepository, type ParkedEvent } from '../../integrations/ParkedEventRepository.js';
 import { newWebhookSecret } from '../../integrations/webhookSignature.js';
+import { createdIntegratorSchema, integratorChangeSchema, integratorSchema, parkedActionSchema, parkedEventSchema } from './integratorSchemas.js';
 
 export interface IntegratorRoutesOptions {
   readonly pool: pg.Pool;
@@ -46,17 +48,23 @@ export function integratorRoutes(options: IntegratorRoutesOptions): FastifyPlugi
 
     app.get('/v1/integrators', {
       config: { scope: 'read' },
-      schema: { tags, summary: 'Integrators with status, checkpoint, lag, last error and breaker state' },
+      schema: { tags, summary: 'Integrators with status, checkpoint, lag, last error and breaker state', response: { 200: z.object({ integrators: z.array(integratorSchema) }) } },
     }, async () => ({ integrators: await Promise.all((await integrators.list()).map((r) => integratorStatus(store, r))) }));
 
-    app.get('/v1/integrators/:name', { config: { scope: 'read' }, schema: { tags, params: nameParams } }, async (request, reply) => {
+    app.get('/v1/integrators/:name', {
+      config: { scope: 'read' },
+      schema: { tags, summary: 'One integrator', params: nameParams, response: { 200: integratorSchema, ...problemResponses('INTEGRATOR_NOT_FOUND') } },
+    }, async (request, reply) => {
       const record = await integrators.get(request.params.name);
       return record ? integratorStatus(store, record) : notFound(reply, request.params.name);
     });
 
     app.post('/v1/integrators', {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'Create an integrator (its secret is returned only when generated)', body: createBody },
+      schema: {
+        tags, summary: 'Create an integrator (its secret is returned only when generated)', body: createBody,
+        response: { 201: createdIntegratorSchema, ...problemResponses('INTEGRATOR_EXISTS', 'INVALID_POSITION') },
+      },
     }, async (request, reply) => {
       const { startAfter, secret, ...rest } = request.body;
       if (await integrators.get(rest.name)) {
@@ -71,12 +79,17 @@ export function integratorRoutes(options: IntegratorRoutesOptions): FastifyPlugi
       return reply.code(201).send({ ...(await integratorStatus(store, record!)), ...(generated ? { secret: generated } : {}) });
     });
 
-    app.delete('/v1/integrators/:name', { config: { scope: 'admin' }, schema: { tags, params: nameParams } }, async (request, reply) =>
+    app.delete('/v1/integrators/:name', {
+      config: { scope: 'admin' },
+      schema: { tags, summary: 'Delete an integrator', params: nameParams, response: { 204: z.undefined().describe('Deleted'), ...problemResponses('INTEGRATOR_NOT_FOUND') } },
+    }, async (request, reply) =>
       (await integrators.remove(request.params.name)) ? reply.code(204).send() : notFound(reply, request.params.name));
 
     app.post('/v1/integrators/:name/reset', {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'Move the checkpoint to a position (either way); delivery replays from there', params: nameParams, body: z.object({ position: positionParam }) },
+      schema: { tags, summary: 'Move the checkpoint to a position (either way); delivery replays from there', params: nameParams, body: z.object({ position: positionParam }),
+        response: { 200: integratorChangeSchema, ...problemResponses('INTEGRATOR_NOT_FOUND', 'INVALID_POSITION') },
+      },
     }, async (request, reply) => {
       const position = positionOf(reply, store, request.body.position, 'body.position');
       if (position === undefined) return reply;
@@ -84,12 +97,15 @@ export function integratorRoutes(options: IntegratorRoutesOptions): FastifyPlugi
       return changed(reply, request.params.name, await integrators.reset(request.params.name, position));
     });
 
-    app.post('/v1/integrators/:name/pause', { config: { scope: 'admin' }, schema: { tags, params: nameParams } }, async (request, reply) =>
+    app.post('/v1/integrators/:name/pause', {
+      config: { scope: 'admin' },
+      schema: { tags, summary: 'Pause delivery', params: nameParams, response: { 200: integratorChangeSchema, ...problemResponses('INTEGRATOR_NOT_FOUND') } },
+    }, async (request, reply) =>
       changed(reply, request.params.name, await integrators.pause(request.params.name)));
 
     app.post('/v1/integrators/:name/resume', {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'Unpause, or restart an integrator the stop policy stopped', params: nameParams },
+      schema: { tags, summary: 'Unpause, or restart an integrator the stop policy stopped', params: nameParams, response: { 200: integratorChangeSchema, ...problemResponses('INTEGRATOR_NOT_FOUND') } },
     }, async (request, reply) => changed(reply, request.params.name, await integrators.resume(request.params.name)));
 
     app.get('/v1/parked', {
@@ -98,17 +114,24 @@ export function integratorRoutes(options: IntegratorRoutesOptions): FastifyPlugi
         tags,
         summary: 'Parked events (the exception queue), the highest open value at risk first',
         querystring: z.object({ integrator: z.string().optional(), all: z.stringbool().default(false), limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+        response: { 200: z.object({ parked: z.array(parkedEventSchema) }) },
       },
     }, async (request) => ({ parked: (await parked.list(request.query)).map(parkedView) }));
 
     app.post('/v1/parked/:id/retry', {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'Re-deliver a parked event now', params: idParams },
+      schema: {
+        tags, summary: 'Re-deliver a parked event now', params: idParams,
+        response: { 200: parkedActionSchema, ...problemResponses('PARKED_EVENT_NOT_FOUND', 'INTEGRATOR_NOT_FOUND', 'PARKED_EVENT_RESOLVED', 'DELIVERY_FAILED') },
+      },
     }, async (request, reply) => answer(reply, await retryParkedEvent({ pool: options.pool, secrets: options.secrets, ...(options.fetch ? { fetch: options.fetch } : {}) }, request.params.id, actorOf(request))));
 
     app.post('/v1/parked/:id/discard', {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'Give up on a parked event, with a reason (recorded)', params: idParams, body: z.object({ reason: z.string().trim().min(1).max(500) }) },
+      schema: {
+        tags, summary: 'Give up on a parked event, with a reason (recorded)', params: idParams, body: z.object({ reason: z.string().trim().min(1).max(500) }),
+        response: { 200: parkedActionSchema, ...problemResponses('PARKED_EVENT_NOT_FOUND', 'PARKED_EVENT_RESOLVED') },
+      },
     }, async (request, reply) => answer(reply, await discardParkedEvent({ pool: options.pool }, request.params.id, actorOf(request), request.body.reason)));
   };
 }

@@ -1,11 +1,11 @@
 import type { FastifyReply } from 'fastify';
-import type { SubmissionOutcome } from '../../orders/SubmissionOutcome.js';
+import type { AcceptedBody, SubmissionOutcome, UnmatchedBody } from '../../orders/SubmissionOutcome.js';
 import type { LedgerMetrics } from '../../observability/metrics.js';
 import { problem, sendProblem, type Problem } from '../problem.js';
 
 /** How one submission's outcome is answered over HTTP: the single place outcomes meet statuses. */
 export type Answer =
-  | { readonly outcome: 'accepted' | 'duplicate' | 'unmatched'; readonly status: number; readonly replayed: boolean; readonly body: unknown }
+  | { readonly outcome: 'accepted' | 'duplicate' | 'unmatched'; readonly status: number; readonly replayed: boolean; readonly body: AcceptedBody | UnmatchedBody }
   | { readonly outcome: 'refused'; readonly status: number; readonly problem: Problem };
 
 export function answerOf(outcome: SubmissionOutcome, metrics: LedgerMetrics): Answer {

@@ -4,10 +4,14 @@ import { z } from 'zod';
 import type { SourceSystemKind } from '../../domain/sourceSystems.js';
 import { parseOrderRef } from '../../orders/orderAliases.js';
 import type { OrderService } from '../../orders/OrderService.js';
+import type { AcceptedBody, UnmatchedBody } from '../../orders/SubmissionOutcome.js';
 import { transitionBodyShape } from '../../orders/submission.js';
 import { isUnstorableEvent } from '../../eventstore/UnstorableEvent.js';
 import { statusOf } from '../errors.js';
+import { problemResponses } from '../apiDocument.js';
 import { problem } from '../problem.js';
+import { batchAnswerSchema } from './orderSchemas.js';
+import { batchDocs } from './transitionSchemas.js';
 import { answerOf, sendAdminSubmits, sendOverloaded, type Answer } from './answers.js';
 
 const itemSchema = z.strictObject({
@@ -29,8 +33,11 @@ export function batchRoutes({ service }: { service: OrderService }): FastifyPlug
     const app = base.withTypeProvider<ZodTypeProvider>();
     const max = app.ledger.limits.maxBatchSize;
     app.post('/v1/batches', {
-      config: { scope: 'submit' },
-      schema: { tags: ['orders'], summary: `Submit up to ${max} transitions; each answered on its own`, body: z.strictObject({ items: z.array(itemSchema).min(1).max(max) }) },
+      config: { scope: 'submit', openapi: batchDocs },
+      schema: {
+        tags: ['orders'], summary: `Submit up to ${max} transitions; each answered on its own`, body: z.strictObject({ items: z.array(itemSchema).min(1).max(max) }),
+        response: { 200: batchAnswerSchema, ...problemResponses('NOT_OWNER') },
+      },
     }, async (request, reply) => {
       const principal = request.principal!;
       if (principal.system === 'ADMIN') return sendAdminSubmits(reply);
@@ -68,7 +75,7 @@ export function batchRoutes({ service }: { service: OrderService }): FastifyPlug
 }
 
 type BatchResult =
-  | { index: number; outcome: 'accepted' | 'duplicate' | 'unmatched'; status: number; body: unknown }
+  | { index: number; outcome: 'accepted' | 'duplicate' | 'unmatched'; status: number; body: AcceptedBody | UnmatchedBody }
   | { index: number; outcome: 'refused' | 'failed'; status: number; code: string; detail: string; field?: string; errors?: readonly { path: string; message: string }[] };
 
 /** An item that threw: refused (an event the log cannot hold) or failed (500); either way not answered as written. */

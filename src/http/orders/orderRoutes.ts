@@ -1,8 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isCorrelationsUnavailable } from '../../eventstore/CorrelationIndex.js';
 import type { EventStore } from '../../eventstore/EventStore.js';
+import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
 import { historyCsv, historyEntry, verificationBody, verifyHistory } from './historyView.js';
 import { orderKeyPattern, parseOrderRef, type OrderRef } from '../../orders/orderAliases.js';
@@ -10,6 +11,8 @@ import type { OrderService } from '../../orders/OrderService.js';
 import { orderView } from './orderView.js';
 import { submitAndReply } from './submitRoute.js';
 import { transitionBodySchema, transitionBodyShape } from '../../orders/submission.js';
+import { acceptedSchema, historyEntrySchema, orderViewSchema, placeOrderProblems, submissionHeaders, submissionProblems, unmatchedSchema, verificationSchema } from './orderSchemas.js';
+import { placeOrderDocs, transitionDocs } from './transitionSchemas.js';
 
 export interface OrderRoutesOptions {
   service: OrderService;
@@ -31,16 +34,22 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
     const app = base.withTypeProvider<ZodTypeProvider>();
 
     app.post('/v1/orders', {
-      config: { scope: 'submit' },
-      schema: { tags: ['orders'], summary: 'Record OrderReceived from a sales channel', headers: submitHeaders, body: placeOrderBody },
+      config: { scope: 'submit', openapi: { ...placeOrderDocs, headers: { 201: submissionHeaders } } },
+      schema: {
+        tags: ['orders'], summary: 'Record OrderReceived from a sales channel', headers: submitHeaders, body: placeOrderBody,
+        response: { 201: acceptedSchema, ...problemResponses(...placeOrderProblems) },
+      },
     }, async (request, reply) => {
       const { orderKey, ...rest } = request.body;
       return submitAndReply(service, request, reply, { orderKey }, { type: 'OrderReceived', ...rest });
     });
 
     app.post('/v1/orders/:orderRef/events', {
-      config: { scope: 'submit' },
-      schema: { tags: ['orders'], summary: 'Record any other transition of an order', params: orderRefParams, headers: submitHeaders, body: transitionBodySchema },
+      config: { scope: 'submit', openapi: { ...transitionDocs, headers: { 201: submissionHeaders } } },
+      schema: {
+        tags: ['orders'], summary: 'Record any other transition of an order', params: orderRefParams, headers: submitHeaders, body: transitionBodySchema,
+        response: { 201: acceptedSchema, 202: unmatchedSchema, ...problemResponses(...submissionProblems) },
+      },
     }, async (request, reply) => {
       const ref = parseOrderRef(request.params.orderRef);
       if ('error' in ref) return badRef(reply, ref.error);
@@ -49,7 +58,10 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
 
     app.get('/v1/orders/:orderRef', {
       config: { scope: 'read' },
-      schema: { tags: ['orders'], summary: 'Current state of an order (ETag = revision), with its hash chain verified (verification, X-Chain-Verified)', params: orderRefParams },
+      schema: {
+        tags: ['orders'], summary: 'Current state of an order (ETag = revision), with its hash chain verified (verification, X-Chain-Verified)', params: orderRefParams,
+        response: { 200: orderViewSchema, 304: z.undefined().describe('Not modified since the ETag sent as If-None-Match'), ...problemResponses('ORDER_NOT_FOUND') },
+      },
     }, async (request, reply) => {
       const orderKey = await known(request.params.orderRef, reply);
       if (orderKey === undefined) return reply;
@@ -65,7 +77,10 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
 
     app.get('/v1/orders/:orderRef/history', {
       config: { scope: 'audit' },
-      schema: { tags: ['audit'], summary: 'Every event of an order with its envelope and the verified hash chain (JSON, or CSV with Accept: text/csv)', params: orderRefParams },
+      schema: {
+        tags: ['audit'], summary: 'Every event of an order with its envelope and the verified hash chain (JSON, or CSV with Accept: text/csv)', params: orderRefParams,
+        response: { 200: z.object({ orderKey: z.string(), verification: verificationSchema, events: z.array(historyEntrySchema) }), ...problemResponses('ORDER_NOT_FOUND') },
+      },
     }, async (request, reply) => {
       const orderKey = await known(request.params.orderRef, reply);
       if (orderKey === undefined) return reply;
@@ -75,7 +90,7 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
       const verification = verificationBody(verifyHistory(recorded));
       void reply.header('x-chain-verified', String(verification.ok));
       if (wantsCsv(request.headers.accept)) {
-        return reply
+        return (reply as FastifyReply)
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="order-${orderKey}-history.csv"`)
           .send(historyCsv(entries, verification));
@@ -89,6 +104,10 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
         tags: ['audit'], summary: 'Every event that carries a correlation id, across orders',
         params: z.object({ correlationId: z.string().min(1).max(128) }),
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(1000) }),
+        response: {
+          200: z.object({ correlationId: z.string(), events: z.array(historyEntrySchema.extend({ orderKey: z.string().nullable() })) }),
+          ...problemResponses('CORRELATIONS_UNAVAILABLE'),
+        },
       },
     }, async (request, reply) => {
       const events = await store.readCorrelated(request.params.correlationId, { limit: request.query.limit }).catch((error: unknown) => {
@@ -98,7 +117,7 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
       if (isCorrelationsUnavailable(events)) {
         return sendProblem(reply, problem('CORRELATIONS_UNAVAILABLE', { detail: events.message }));
       }
-      return { correlationId: request.params.correlationId, events: events.map((e) => ({ orderKey: e.metadata.orderKey ?? null, ...historyEntry(e) })) };
+      return { correlationId: request.params.correlationId, events: events.map((e) => ({ orderKey: (e.metadata.orderKey as string | undefined) ?? null, ...historyEntry(e) })) };
     });
 
     async function known(segment: string, reply: Parameters<typeof notFound>[0]): Promise<string | undefined> {

@@ -3,7 +3,23 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { failingEvent } from '../../projections/failingEvent.js';
 import type { ProjectionRunner } from '../../projections/ProjectionRunner.js';
+import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
+
+const projectionFailureSchema = z.object({
+  name: z.string(),
+  status: z.string(),
+  position: z.string().optional(),
+  failure: z.object({
+    position: z.string().nullable(),
+    eventId: z.string().nullable(),
+    error: z.string().nullable(),
+    event: z.object({
+      id: z.string(), streamId: z.string(), revision: z.number().int(), type: z.string(), position: z.string(), recordedAt: z.string(),
+      data: z.unknown(), metadata: z.unknown(),
+    }).nullable().describe('The event as the log holds it.'),
+  }).nullable().describe('null while the projection runs.'),
+});
 
 /** `GET /v1/projections/{name}/failure` (admin): why a projection stopped, with the event it stopped on as the log holds it. */
 export function projectionFailureRoute({ runner }: { runner: ProjectionRunner }): FastifyPluginAsync {
@@ -15,6 +31,7 @@ export function projectionFailureRoute({ runner }: { runner: ProjectionRunner })
         tags: ['reports'],
         summary: 'The failure of a projection and the event it stopped on (null failure when it runs)',
         params: z.object({ name: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'a projection name') }),
+        response: { 200: projectionFailureSchema, ...problemResponses('PROJECTION_NOT_FOUND') },
       },
     }, async (request, reply) => {
       const found = await failingEvent(runner, request.params.name);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { z } from 'zod';
+import { problemResponses } from '../apiDocument.js';
 import { sendProblem } from '../problem.js';
 import type { ProjectionRunner } from '../../projections/ProjectionRunner.js';
 import { projectionStatuses } from '../../projections/projectionStatus.js';
@@ -29,6 +30,8 @@ const list = (item: z.ZodType = z.record(z.string(), z.unknown())) => z.object({
   items: z.array(item),
   nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last one. Also in the Next-Cursor header.'),
 });
+/** A page of a list, or the problems a list answers (a cursor it did not issue; with a period, a bad range). */
+const listResponses = (item?: z.ZodType, ...codes: Parameters<typeof problemResponses>) => ({ 200: list(item), ...problemResponses('INVALID_CURSOR', ...codes) });
 const segment = { soldTo: z.string().min(1).optional(), warehouse: z.string().min(1).optional(), channel: z.string().min(1).optional() };
 const range = z.object({ from: isoDay.optional(), to: isoDay.optional(), ...segment, ...page });
 const read = { scope: 'read' as const };
@@ -52,7 +55,7 @@ export function reportRoutes(deps: ReportRoutesDeps): FastifyPluginAsync {
       schema: {
         tags: ['reports'], summary: 'Open lines by stage, age bucket and currency, with value and past due (docs/domain.md §4)', description: csvNote,
         querystring: z.object({ ...segment, ...page }),
-        response: { 200: list(z.object({ stage: z.string(), ageBucket: z.string(), currency: z.string().nullable(), lines: z.number(), openQty: z.number(), openValue: z.number(), pastDueLines: z.number(), pastDueValue: z.number() })) },
+        response: listResponses(z.object({ stage: z.string(), ageBucket: z.string(), currency: z.string().nullable(), lines: z.number(), openQty: z.number(), openValue: z.number(), pastDueLines: z.number(), pastDueValue: z.number() })),
       },
     }, async (request, reply) => {
       const cells = backlogCells(request.query);
@@ -62,7 +65,7 @@ export function reportRoutes(deps: ReportRoutesDeps): FastifyPluginAsync {
 
     app.get('/v1/reports/fill-rate', {
       config: read,
-      schema: { tags: ['reports'], summary: 'Line, unit and order fill rate and OTIF by day, customer, warehouse and channel (totals: /v1/reports/summary)', description: csvNote, querystring: range, response: { 200: list() } },
+      schema: { tags: ['reports'], summary: 'Line, unit and order fill rate and OTIF by day, customer, warehouse and channel (totals: /v1/reports/summary)', description: csvNote, querystring: range, response: listResponses(undefined, 'INVALID_DATE_RANGE') },
     }, async (request, reply) => {
       const days = daysOf(request.query);
       if (!days) return sendProblem(reply, badRange());
@@ -71,7 +74,7 @@ export function reportRoutes(deps: ReportRoutesDeps): FastifyPluginAsync {
 
     app.get('/v1/reports/kpis', {
       config: read,
-      schema: { tags: ['reports'], summary: 'Acceptance latency, order cycle time, duplicate order rate and exception resolution time by day', description: csvNote, querystring: range, response: { 200: list() } },
+      schema: { tags: ['reports'], summary: 'Acceptance latency, order cycle time, duplicate order rate and exception resolution time by day', description: csvNote, querystring: range, response: listResponses(undefined, 'INVALID_DATE_RANGE') },
     }, async (request, reply) => {
       const days = daysOf(request.query);
       if (!days) return sendProblem(reply, badRange());
@@ -84,7 +87,7 @@ export function reportRoutes(deps: ReportRoutesDeps): FastifyPluginAsync {
         tags: ['crm'], summary: 'The CRM view of an account\'s orders, newest first, with their lines (docs/domain.md §5)', description: csvNote,
         params: z.object({ soldTo: z.string().min(1) }),
         querystring: z.object({ status: z.string().min(1).optional(), ...page }),
-        response: { 200: list() },
+        response: listResponses(),
       },
     }, async (request, reply) => sendPage(request, reply, `orders-${request.params.soldTo}`, async () => {
       const found = await keysetPage(pool, ordersOfAccount(request.params.soldTo, request.query), request.query);
@@ -96,7 +99,7 @@ export function reportRoutes(deps: ReportRoutesDeps): FastifyPluginAsync {
       schema: {
         tags: ['reports'], summary: 'The exception queue, highest value at risk first', description: csvNote,
         querystring: z.object({ status: z.enum(['OPEN', 'RESOLVED']).default('OPEN'), code: z.string().min(1).optional(), orderKey: z.string().min(1).optional(), ...page }),
-        response: { 200: list() },
+        response: listResponses(),
       },
     }, async (request, reply) => sendPage(request, reply, 'exceptions', pageOf(exceptionQueue(request.query), request.query)));
 
@@ -105,13 +108,13 @@ export function reportRoutes(deps: ReportRoutesDeps): FastifyPluginAsync {
       schema: {
         tags: ['reports'], summary: 'Stuck orders breaching an SLA rule now, highest value at risk first (rules: reporting.sla_rules)', description: csvNote,
         querystring: z.object({ orderKey: z.string().min(1).optional(), rule: z.string().min(1).optional(), ...page }),
-        response: { 200: list() },
+        response: listResponses(),
       },
     }, async (request, reply) => sendPage(request, reply, 'sla-breaches', pageOf(slaBreaches(request.query), request.query)));
 
     app.get('/v1/projections', {
       config: read,
-      schema: { tags: ['reports'], summary: 'Each projection: status, checkpoint, lag in events and seconds, failure if any', description: csvNote, querystring: z.object(page), response: { 200: list() } },
+      schema: { tags: ['reports'], summary: 'Each projection: status, checkpoint, lag in events and seconds, failure if any', description: csvNote, querystring: z.object(page), response: listResponses() },
     }, async (request, reply) => sendPage(request, reply, 'projections', async () =>
       pageInMemory((await projectionStatuses(runner)).map((s) => ({ ...s, lag: { ...s.lag, seconds: Math.round(s.lag.seconds) } }) as Record<string, unknown>), (s) => s.name as string, request.query)));
   };

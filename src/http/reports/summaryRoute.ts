@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import type { z } from 'zod';
+import { problemResponses } from '../apiDocument.js';
 import { sendProblem } from '../problem.js';
 import type { ProjectionRunner } from '../../projections/ProjectionRunner.js';
 import { projectionStatuses } from '../../projections/projectionStatus.js';
@@ -21,7 +22,7 @@ export function summaryRoute(deps: { readonly pool: pg.Pool; readonly runner: Pr
         summary: 'Headline figures for a period and segment: orders, fill rate, OTIF, backlog, exceptions, SLA breaches, timings',
         description: 'Fill rate, OTIF and order timings cover the period; backlog, exceptions and SLA breaches are as of now. Distinct orders count once however many lines, days or warehouses they have. CSV (Accept: text/csv): one row per figure.',
         querystring: summaryQuerySchema,
-        response: { 200: summarySchema },
+        response: { 200: summarySchema, ...problemResponses('INVALID_DATE_RANGE') },
       },
     }, async (request, reply) => {
       const days = daysOf(request.query);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { EventStore } from '../../eventstore/EventStore.js';
 import { actorOf } from '../auth/actorOf.js';
 import { OrderAliases, parseOrderRef } from '../../orders/orderAliases.js';
+import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
 import type { Fetch } from '../../integrations/deliverWebhook.js';
 import { resendOrders } from '../../integrations/resendOrders.js';
@@ -78,7 +79,7 @@ export function syncRoutes(options: SyncRoutesOptions): FastifyPluginAsync {
       schema: {
         tags, summary: 'What the ledger knows of an order, and what each downstream system reflects of it, since when',
         params: z.object({ orderRef: z.string().min(1) }),
-        response: { 200: orderSyncSchema },
+        response: { 200: orderSyncSchema, ...problemResponses('ORDER_NOT_FOUND') },
       },
     }, async (request, reply) => {
       const ref = parseOrderRef(request.params.orderRef);
@@ -90,7 +91,7 @@ export function syncRoutes(options: SyncRoutesOptions): FastifyPluginAsync {
 
     app.post('/v1/sync/resend', {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'Send the current state of these orders through an integrator now (recorded with the reason)', body: resendBody, response: { 200: resendResponse } },
+      schema: { tags, summary: 'Send the current state of these orders through an integrator now (recorded with the reason)', body: resendBody, response: { 200: resendResponse, ...problemResponses('INTEGRATOR_NOT_FOUND') } },
     }, async (request, reply) => {
       const { system, orderKeys, reason } = request.body;
       const result = await resendOrders({ pool, store, secrets: options.secrets, ...(options.fetch ? { fetch: options.fetch } : {}) }, system, orderKeys, actorOf(request), reason);

@@ -6,6 +6,7 @@ import { parseOrderRef } from '../../orders/orderAliases.js';
 import type { UnmatchedQueue } from '../../orders/UnmatchedQueue.js';
 import { unmatchedWaiting } from '../../projections/readModels/unmatchedWaiting.js';
 import { actorOf } from '../auth/actorOf.js';
+import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
 
 const tags = ['orders'];
@@ -38,7 +39,7 @@ export function unmatchedRoutes(deps: { pool: pg.Pool; queue: UnmatchedQueue }):
         tags, summary: 'Give up on every transition waiting under an alias, with a reason (recorded on each)',
         params: z.object({ alias: z.string().min(1) }),
         body: z.object({ reason: z.string().trim().min(1).max(500) }),
-        response: { 200: z.object({ alias: z.string(), discarded: z.number().int() }) },
+        response: { 200: z.object({ alias: z.string(), discarded: z.number().int() }), ...problemResponses('UNMATCHED_NOT_FOUND') },
       },
     }, async (request, reply) => {
       const ref = parseOrderRef(request.params.alias);
