@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { EventStore } from '../eventstore/EventStore.js';
 import type { Logger } from '../logger.js';
 import type { Projection } from './Projection.js';
-import { isTransient } from './runner/applyBatch.js';
+import { isTransient } from '../postgres/transientError.js';
 import { runWorkerSession, type SessionEnd } from './runner/projectionWorker.js';
 
 export interface ProjectionRunnerOptions {

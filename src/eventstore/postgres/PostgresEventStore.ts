@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import pRetry from 'p-retry';
+import { isTransient } from '../../postgres/transientError.js';
 import { START, type EventStore, type Position, type ReadLag, type RecordedEvent } from '../EventStore.js';
 import { GroupCommit, type GroupCommitOptions } from './GroupCommit.js';
 import { createNotifier } from './notifier.js';
@@ -20,6 +22,9 @@ export interface PostgresEventStoreOptions {
 }
 
 const streamPageSize = 1000;
+
+/** Up to three more tries, 20 ms apart at first, for an append whose connection was lost. */
+const appendRetry = { retries: 3, minTimeout: 20, factor: 3, shouldRetry: ({ error }: { error: unknown }) => isTransient(error) };
 
 /**
  * The event log in PostgreSQL (`ledger.events`, see
@@ -44,7 +49,9 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
 
   const store: EventStore = {
     async append(streamId, events, { expectedRevision }) {
-      const result = await group.append(streamId, events, expectedRevision);
+      // A connection lost under the statement (a terminated session, a failover) leaves its outcome
+      // unknown; sent again, the same events are answered as a replay if they were written.
+      const result = await pRetry(() => group.append(streamId, events, expectedRevision), appendRetry);
       if (!result.idempotentReplay) {
         wakeups.wake();
         notifier.poke();

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Position, RecordedEvent } from '../../eventstore/EventStore.js';
 import type { Projection, TableTargets } from '../Projection.js';
+import { isTransient } from '../../postgres/transientError.js';
 import { advanceCheckpoint, lockCheckpoint, markFailed } from './checkpoints.js';
 
 /** Where the caller believes the checkpoint stands; a batch applies only on top of exactly that. */
@@ -71,15 +72,4 @@ async function fail(client: pg.ClientBase, projection: Projection, event: Record
   const error = cause instanceof Error ? cause : new Error(String(cause));
   await markFailed(client, projection.name, { position: event.position, eventId: event.id, error: `${event.type} ${event.id}: ${error.message}` });
   return { kind: 'failed', event, error };
-}
-
-/**
- * An outage or a lost race, not a bad event: the caller retries later rather
- * than marking the projection failed (SQLSTATE classes 08 connection, 40
- * rollback, 57 operator intervention; socket errors).
- */
-export function isTransient(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return false;
-  return /^(08|40|57)/.test(code) || ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(code);
 }
