@@ -29,6 +29,9 @@ function subscribeOnce(): { seen: Set<string> } {
 
 if (dir) {
   const testFile = path.relative(process.cwd(), expect.getState().testPath ?? 'unknown');
+  // Written now: a file whose tests are all skipped runs no afterAll, yet it ran.
+  const ran: ResponseRecord = { testFile };
+  writeFileSync(path.join(dir, `ran-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`), JSON.stringify(ran));
   afterAll(() => {
     const record: ResponseRecord = { testFile, seen: [...state.seen] };
     state.seen.clear();

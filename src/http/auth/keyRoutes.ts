@@ -38,7 +38,7 @@ export function keyRoutes(keys: ApiKeyStore): FastifyPluginAsync {
     }, async () => ({ keys: (await keys.list()).map(view) }));
 
     app.post('/v1/keys', {
-      config: { scope: 'admin' },
+      config: { scope: 'admin', openapi: { examples: { gateway: { summary: 'A key for the warehouse gateway', value: { system: 'WMS', scopes: ['submit', 'read'], label: 'DC-EAST scanner gateway' } } } } },
       schema: {
         tags, summary: 'Create a key; its secret is in this response only', body: createBody,
         response: { 201: keyView.extend({ key: z.string().describe('The key to send as "Authorization: Bearer <key>"; not shown again.') }) },

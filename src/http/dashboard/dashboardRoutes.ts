@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type pg from 'pg';
 import type { EventStore } from '../../eventstore/EventStore.js';
@@ -62,6 +63,8 @@ export function dashboardRoutes(deps: DashboardDeps): FastifyPluginAsync {
         tags: ['reports'],
         summary: 'Server-sent events: `changed` whenever the read models applied new events, with those events (at most 20)',
         description: 'The dashboard refreshes its figures on each message. Authenticate with the Authorization header (read scope).',
+        produces: ['text/event-stream'],
+        response: { 200: z.string().describe('The event stream') },
       },
     }, async (request, reply) => {
       await liveStream(request, reply, { pool: deps.pool, pollMs: deps.livePollMs ?? 1000, heartbeatMs: 15_000, shutdown: closing.signal });

@@ -96,7 +96,7 @@ export function feedRoutes(options: FeedRoutesOptions): FastifyPluginAsync {
     }, async (request) => view(await checkpoints.get(request.params.name)));
 
     app.put('/v1/consumers/:name/checkpoint', {
-      config: { scope: 'read' },
+      config: { scope: 'read', openapi: { examples: { start: { summary: "The position of a page's `next`; '' is the start of the log", value: { position: '' } } } } },
       schema: {
         tags,
         summary: "Store a consumer's checkpoint (never backwards: 409 with the current one); an admin key, or a key bound to the consumer",
@@ -124,7 +124,7 @@ export function feedRoutes(options: FeedRoutesOptions): FastifyPluginAsync {
     });
 
     app.post('/v1/consumers/:name/checkpoint/reset', {
-      config: { scope: 'admin' },
+      config: { scope: 'admin', openapi: { examples: { replay: { summary: 'Replay from the start', value: { position: '', reason: 'Replaying after the BI warehouse was restored' } } } } },
       schema: {
         tags,
         summary: "Move a consumer's checkpoint anywhere, backwards included (recorded)",

@@ -60,7 +60,7 @@ export function integratorRoutes(options: IntegratorRoutesOptions): FastifyPlugi
     });
 
     app.post('/v1/integrators', {
-      config: { scope: 'admin' },
+      config: { scope: 'admin', openapi: { examples: { erp: { summary: 'Shipments and invoices to the ERP as CloudEvents', value: { name: 'erp-webhook', url: 'https://erp.northwind.example/ledger-events', types: ['ShipmentConfirmed', 'InvoicePosted'], onFailure: 'park' } } } } },
       schema: {
         tags, summary: 'Create an integrator (its secret is returned only when generated)', body: createBody,
         response: { 201: createdIntegratorSchema, ...problemResponses('INTEGRATOR_EXISTS', 'INVALID_POSITION') },
@@ -86,7 +86,7 @@ export function integratorRoutes(options: IntegratorRoutesOptions): FastifyPlugi
       (await integrators.remove(request.params.name)) ? reply.code(204).send() : notFound(reply, request.params.name));
 
     app.post('/v1/integrators/:name/reset', {
-      config: { scope: 'admin' },
+      config: { scope: 'admin', openapi: { examples: { replay: { summary: 'Replay the whole log', value: { position: '' } } } } },
       schema: { tags, summary: 'Move the checkpoint to a position (either way); delivery replays from there', params: nameParams, body: z.object({ position: positionParam }),
         response: { 200: integratorChangeSchema, ...problemResponses('INTEGRATOR_NOT_FOUND', 'INVALID_POSITION') },
       },
@@ -127,7 +127,7 @@ export function integratorRoutes(options: IntegratorRoutesOptions): FastifyPlugi
     }, async (request, reply) => answer(reply, await retryParkedEvent({ pool: options.pool, secrets: options.secrets, ...(options.fetch ? { fetch: options.fetch } : {}) }, request.params.id, actorOf(request))));
 
     app.post('/v1/parked/:id/discard', {
-      config: { scope: 'admin' },
+      config: { scope: 'admin', openapi: { examples: { superseded: { summary: 'Given up: the order was re-sent', value: { reason: 'Superseded by a re-send of the order' } } } } },
       schema: {
         tags, summary: 'Give up on a parked event, with a reason (recorded)', params: idParams, body: z.object({ reason: z.string().trim().min(1).max(500) }),
         response: { 200: parkedActionSchema, ...problemResponses('PARKED_EVENT_NOT_FOUND', 'PARKED_EVENT_RESOLVED') },

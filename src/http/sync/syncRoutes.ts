@@ -90,7 +90,7 @@ export function syncRoutes(options: SyncRoutesOptions): FastifyPluginAsync {
     });
 
     app.post('/v1/sync/resend', {
-      config: { scope: 'admin' },
+      config: { scope: 'admin', openapi: { examples: { restore: { summary: 'Re-send an order after a restore downstream', value: { system: 'erp-webhook', orderKeys: ['WEB-1001'], reason: 'ERP restored from backup' } } } } },
       schema: { tags, summary: 'Send the current state of these orders through an integrator now (recorded with the reason)', body: resendBody, response: { 200: resendResponse, ...problemResponses('INTEGRATOR_NOT_FOUND') } },
     }, async (request, reply) => {
       const { system, orderKeys, reason } = request.body;

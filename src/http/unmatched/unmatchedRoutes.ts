@@ -34,7 +34,7 @@ export function unmatchedRoutes(deps: { pool: pg.Pool; queue: UnmatchedQueue }):
     }, async (request) => ({ items: await unmatchedWaiting(deps.pool, request.query.limit) }));
 
     app.post('/v1/unmatched/:alias/discard', {
-      config: { scope: 'admin' },
+      config: { scope: 'admin', openapi: { examples: { mistyped: { summary: 'Give up on a mistyped ERP number', value: { reason: 'No such ERP order: keyed in error' } } } } },
       schema: {
         tags, summary: 'Give up on every transition waiting under an alias, with a reason (recorded on each)',
         params: z.object({ alias: z.string().min(1) }),
