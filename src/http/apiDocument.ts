@@ -81,6 +81,8 @@ export interface RouteDocumentation {
   readonly body?: z.ZodType;
   /** Named request examples, each a valid request. */
   readonly examples?: Readonly<Record<string, { readonly summary: string; readonly value: unknown }>>;
+  /** The 200 answer is also CSV (`Accept: text/csv`). */
+  readonly csv?: boolean;
   /** Response headers by status. */
   readonly headers?: Readonly<Record<number, Readonly<Record<string, { readonly type: 'string'; readonly description: string }>>>>;
 }
@@ -121,6 +123,13 @@ function transform(input: TransformInput): ReturnType<typeof jsonSchemaTransform
   }
   for (const [status, headers] of Object.entries(docs?.headers ?? {})) {
     if (responses[status]) responses[status] = { ...responses[status], headers };
+  }
+  if (docs?.csv && responses['200']) {
+    const { description, ...json } = responses['200'] as { description?: string };
+    responses['200'] = {
+      description: description ?? 'JSON, or CSV with Accept: text/csv',
+      content: { 'application/json': { schema: json }, 'text/csv': { schema: { type: 'string' } } },
+    };
   }
   transformed.response = responses;
   transformed.operationId ??= operationIdOf(input.route.method, input.url);

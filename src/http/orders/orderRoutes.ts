@@ -76,7 +76,7 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
     });
 
     app.get('/v1/orders/:orderRef/history', {
-      config: { scope: 'audit' },
+      config: { scope: 'audit', openapi: { csv: true } },
       schema: {
         tags: ['audit'], summary: 'Every event of an order with its envelope and the verified hash chain (JSON, or CSV with Accept: text/csv)', params: orderRefParams,
         response: { 200: z.object({ orderKey: z.string(), verification: verificationSchema, events: z.array(historyEntrySchema) }), ...problemResponses('ORDER_NOT_FOUND') },

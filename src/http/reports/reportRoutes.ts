@@ -34,7 +34,7 @@ const list = (item: z.ZodType = z.record(z.string(), z.unknown())) => z.object({
 const listResponses = (item?: z.ZodType, ...codes: Parameters<typeof problemResponses>) => ({ 200: list(item), ...problemResponses('INVALID_CURSOR', ...codes) });
 const segment = { soldTo: z.string().min(1).optional(), warehouse: z.string().min(1).optional(), channel: z.string().min(1).optional() };
 const range = z.object({ from: isoDay.optional(), to: isoDay.optional(), ...segment, ...page });
-const read = { scope: 'read' as const };
+const read = { scope: 'read' as const, openapi: { csv: true } };
 const csvNote = 'camelCase JSON, or CSV with Accept: text/csv. Money is a number in the row\'s currency; durations are seconds.';
 
 /**

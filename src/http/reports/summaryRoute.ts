@@ -16,7 +16,7 @@ export function summaryRoute(deps: { readonly pool: pg.Pool; readonly runner: Pr
   return async (plain) => {
     const app = plain.withTypeProvider<ZodTypeProvider>();
     app.get('/v1/reports/summary', {
-      config: { scope: 'read' },
+      config: { scope: 'read', openapi: { csv: true } },
       schema: {
         tags: ['reports'],
         summary: 'Headline figures for a period and segment: orders, fill rate, OTIF, backlog, exceptions, SLA breaches, timings',
