@@ -10,8 +10,8 @@ import type { Section } from './harness/section.js';
 export const sections: readonly Section[] = [
   eventstoreSection,
   baselineSection,
-  // Hook: HTTP ingest at 16 and 64 connections (autocannon), issue 7's ≥ 5,000 transitions/s, p99 < 50 ms at 64.
-  externalSection('http', 'HTTP ingest (1, 16 and 64 connections)', 'http', 'runHttpBench'),
+  // HTTP ingest (autocannon): single POSTs at 1–256 connections, batches of 100, a bare fastify+zod route beside them.
+  externalSection('http', 'HTTP ingest (1, 16, 64 and 256 connections; batches of 100; a bare fastify+zod route)', 'http', 'runHttpBench'),
   externalSection('projections', 'Projections: rebuild rate', 'projections', 'runProjectionsBench'),
   externalSection('integrations', 'Integrations: feed and webhook delivery', 'integrations', 'runIntegrationsBench'),
   // Hook: a peak day, docs/domain.md §6: 3M events ingested, then every projection caught up; wall time of each.

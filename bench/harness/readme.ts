@@ -85,14 +85,15 @@ function sectionLines(section: Section, result: SectionResult | undefined, newes
     '',
   );
   if (newestMachine && JSON.stringify(newestMachine) !== JSON.stringify(result.machine)) out.push('Measured on:', '', ...machineLines(result.machine), '');
-  out.push('| work | concurrency | median | spread (min–max) | p50 / p99 per call | ms per page | target | vs target |', '|---|---|---:|---:|---:|---:|---|---|');
+  out.push('| work | concurrency | median | spread (min–max) | p50 / p99 (/ p99.9) per call | ms per page | target | vs target |', '|---|---|---:|---:|---:|---:|---|---|');
   for (const figure of result.figures) out.push(figureRow(figure, rows));
   out.push('', ...result.notes.map((note) => `- ${note}`), '');
   return out;
 }
 
 function figureRow(figure: Figure, rows: Comparison[]): string {
-  const latency = figure.p50Ms && figure.p99Ms ? `${fmt(figure.p50Ms.median, 2)} / ${fmt(figure.p99Ms.median, 2)} ms` : '';
+  const p999 = figure.p999Ms ? ` / ${fmt(figure.p999Ms.median, 2)}` : '';
+  const latency = figure.p50Ms && figure.p99Ms ? `${fmt(figure.p50Ms.median, 2)} / ${fmt(figure.p99Ms.median, 2)}${p999} ms` : '';
   const pageMs = figure.pageMs ? `${fmt(figure.pageMs.median, 1)} (${fmt(figure.pageMs.min, 1)}–${fmt(figure.pageMs.max, 1)})` : '';
   const [target, versus] = targetCells(figure, rows);
   return `| ${figure.work} | ${figure.concurrency} | ${fmt(figure.value.median)} ${figure.unit} | ${spreadText(figure.value)} | ${latency} | ${pageMs} | ${target} | ${versus} |`;
@@ -101,8 +102,8 @@ function figureRow(figure: Figure, rows: Comparison[]): string {
 function targetCells(figure: Figure, rows: Comparison[]): [string, string] {
   if (figure.target) {
     const ratio = figure.value.median / figure.target.value;
-    const met = figure.target.lowerIsBetter ? ratio <= 1 : ratio >= 1;
-    return [figure.target.text, `${ratio.toFixed(2)}× ${met ? '✓' : '✗'}`];
+    const missed = missedBy(figure.value.median, figure.target);
+    return [figure.target.text, `${ratio.toFixed(2)}× ${missed ? `✗ (${missed})` : '✓'}`];
   }
   const mine = rows.filter((row) => row.oursKey === figure.key);
   if (mine.length === 0) return ['', ''];
@@ -110,6 +111,13 @@ function targetCells(figure: Figure, rows: Comparison[]): [string, string] {
     mine.map((row) => `≥ ${row.required}× ${row.referenceName}`).join('; '),
     mine.map((row) => (row.ratio === undefined ? '—' : `${row.ratio.toFixed(2)}× ${row.met ? '✓' : '✗'}`)).join('; '),
   ];
+}
+
+/** How far `value` misses an absolute target ("91% short", "5.7× over"); undefined when met. */
+export function missedBy(value: number, target: NonNullable<Figure['target']>): string | undefined {
+  const ratio = value / target.value;
+  if (target.lowerIsBetter) return ratio <= 1 ? undefined : `${ratio.toFixed(1)}× over`;
+  return ratio >= 1 ? undefined : `${Math.round((1 - ratio) * 100)}% short, ${(1 / ratio).toFixed(1)}× to go`;
 }
 
 function spreadText(spread: Spread): string {

@@ -18,6 +18,7 @@ export interface Figure {
   /** Per-operation latency percentiles (median and spread of each run's p50/p99). */
   readonly p50Ms?: Spread;
   readonly p99Ms?: Spread;
+  readonly p999Ms?: Spread;
   /** Milliseconds per page, for paged reads. */
   readonly pageMs?: Spread;
   /** An absolute target for `value` (relative targets, ours vs Emmett or bare, live in `comparisons.ts`). */

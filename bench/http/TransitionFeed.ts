@@ -8,6 +8,9 @@ export interface ReadyRequest {
   readonly path: string;
   readonly headers: Record<string, string>;
   readonly body: string;
+  /** Whose key sends it, and the same transition as an item of `POST /v1/batches`. */
+  readonly system: SourceSystemKind;
+  readonly item: Record<string, unknown>;
 }
 
 /**
@@ -19,6 +22,7 @@ export interface ReadyRequest {
 export class TransitionFeed {
   private readonly orders: Generator<readonly ReadyRequest[]>;
   private readonly ready: { queue: readonly ReadyRequest[]; next: number }[] = [];
+  private readonly buckets = new Map<SourceSystemKind, { requests: ReadyRequest[]; handles: object[] }>();
   sent = 0;
 
   constructor(seed: number, orders: number, keys: Readonly<Record<SourceSystemKind, string>>, window: number) {
@@ -27,7 +31,8 @@ export class TransitionFeed {
       for (const order of day) {
         yield order.events.map((event) => {
           const { path, json } = requestOf(event);
-          return { path, headers: { authorization: `Bearer ${keys[event.system]}`, 'content-type': 'application/json' }, body: JSON.stringify(json) };
+          const item = { orderRef: event.ref ?? event.orderKey, type: event.type, ...event.body };
+          return { path, headers: { authorization: `Bearer ${keys[event.system]}`, 'content-type': 'application/json' }, body: JSON.stringify(json), system: event.system, item };
         });
       }
     })();
@@ -42,8 +47,36 @@ export class TransitionFeed {
     return { request: slot.queue[slot.next]!, handle: slot };
   }
 
-  answered(handle: object): void {
+  /**
+   * Up to `size` requests of one system (a batch is sent with one key), each
+   * of an order with nothing else in flight; the rest wait for a later batch.
+   */
+  takeBatch(size: number): { system: SourceSystemKind; requests: ReadyRequest[]; handles: object[] } | undefined {
+    for (;;) {
+      const next = this.take();
+      if (!next) break;
+      const bucket = this.buckets.get(next.request.system) ?? { requests: [], handles: [] };
+      this.buckets.set(next.request.system, bucket);
+      bucket.requests.push(next.request);
+      bucket.handles.push(next.handle);
+      if (bucket.requests.length >= size) {
+        this.buckets.delete(next.request.system);
+        return { system: next.request.system, ...bucket };
+      }
+    }
+    const fullest = [...this.buckets].sort((a, b) => b[1].requests.length - a[1].requests.length)[0];
+    if (!fullest) return undefined;
+    this.buckets.delete(fullest[0]);
+    return { system: fullest[0], ...fullest[1] };
+  }
+
+  /** Hands the order back: its next request (or, when `done` is false, the same one again) becomes ready. */
+  answered(handle: object, done = true): void {
     const slot = handle as { queue: readonly ReadyRequest[]; next: number };
+    if (!done) {
+      this.ready.push(slot);
+      return;
+    }
     slot.next++;
     if (slot.next < slot.queue.length) this.ready.push(slot);
     else this.refill();

@@ -8,14 +8,15 @@ export interface BenchService {
   stop(): Promise<void>;
 }
 
-const entry = fileURLToPath(new URL('./benchService.ts', import.meta.url));
+const serviceEntry = fileURLToPath(new URL('./benchService.ts', import.meta.url));
 
 /**
- * Starts `benchService.ts` under `node --import tsx` on `databaseUrl` (whose
+ * Starts `benchService.ts` (or `entry`, another script that prints its
+ * address the same way) under `node --import tsx` on `databaseUrl` (whose
  * keys the caller made); with `cpuProfDir`, under `--cpu-prof` too.
  */
-export async function spawnBenchService(options: { databaseUrl: string; cpuProfDir?: string | undefined; env?: Record<string, string> }): Promise<BenchService> {
-  const flags = ['--import', 'tsx', ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : []), entry];
+export async function spawnBenchService(options: { databaseUrl: string; cpuProfDir?: string | undefined; env?: Record<string, string>; entry?: string }): Promise<BenchService> {
+  const flags = ['--import', 'tsx', ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : []), options.entry ?? serviceEntry];
   const child = spawn(process.execPath, flags, {
     env: { ...process.env, ...options.env, DATABASE_URL: options.databaseUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],

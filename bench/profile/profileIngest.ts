@@ -7,11 +7,11 @@
  * request per event, or with --batch through POST /v1/batches. Prints the
  * rate and the CPU each process spent per submission (PostgreSQL has the rest).
  */
-import { readFile } from 'node:fs/promises';
 import { generateDay } from '../../src/simulator/generateDay.js';
 import { submitDay } from '../../src/simulator/submitDay.js';
 import { startBenchServer } from '../harness/server.js';
 import { benchKeys } from '../http/benchKeys.js';
+import { cpuSeconds } from '../http/processCpu.js';
 import { spawnBenchService } from '../http/spawnBenchService.js';
 
 const flag = (name: string, fallback: number | undefined): number | undefined => {
@@ -24,12 +24,6 @@ const flag = (name: string, fallback: number | undefined): number | undefined =>
 const orders = flag('--orders', 1500)!;
 const batch = flag('--batch', undefined);
 const concurrency = flag('--concurrency', batch ? 8 : 64)!;
-
-/** utime + stime of a process, in seconds (USER_HZ = 100). */
-async function cpuSeconds(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 const server = await startBenchServer((m) => process.stderr.write(`${m}\n`));
 try {
