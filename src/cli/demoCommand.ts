@@ -2,18 +2,19 @@ import type { Command } from 'commander';
 import { formatSummary } from '../simulator/formatSummary.js';
 import { HttpClient } from '../simulator/HttpClient.js';
 import { reportSummary } from '../simulator/reportSummary.js';
+import { reportSync } from '../simulator/reportSync.js';
 import { runSimulation } from '../simulator/runSimulation.js';
 import { FlagError, parseSimulationFlags, type RawSimulationFlags } from '../simulator/simulationFlags.js';
 import { simulationOptions } from './simulateCommand.js';
 
-/** `order-ledger demo` (`npm run demo`): an embedded service, a simulated day, the reports it yields. */
+/** `order-ledger demo` (`npm run demo`): an embedded service, a simulated day with a drifting CRM, the reports it yields. */
 export function registerDemo(program: Command): void {
   simulationOptions(program.command('demo'))
-    .description('start an embedded ledger, simulate a distributor\'s day through its API, and print the backlog, fill-rate and KPI summaries')
+    .description('start an embedded ledger with a drifting CRM, simulate a distributor\'s day through its API, and print the summary, backlog, fill-rate, KPI and sync figures')
     .action(async (raw: RawSimulationFlags) => {
       let flags;
       try {
-        flags = parseSimulationFlags(raw, { orders: 2000, embedded: true });
+        flags = parseSimulationFlags(raw, { orders: 2000, embedded: true, driftingCrm: true });
       } catch (error) {
         if (!(error instanceof FlagError)) throw error;
         console.error(error.message);
@@ -25,19 +26,25 @@ export function registerDemo(program: Command): void {
         console.log(`\n${formatSummary(run.summary)}\n`);
         const client = new HttpClient(new URL(run.url), 4);
         const to = new Date().toISOString().slice(0, 10);
-        const lines = await reportSummary(client, embedded.readerKey, { from: run.start.toISOString().slice(0, 10), to }).finally(() => client.close());
-        console.log(lines.join('\n'));
+        try {
+          console.log((await reportSummary(client, embedded.readerKey, { from: run.start.toISOString().slice(0, 10), to })).join('\n'));
+          console.log(`\n${(await reportSync(client, embedded.readerKey)).join('\n')}`);
+          if (run.crm) console.log(`  (the drifting CRM lost ${run.crm.receiver.stats.dropped} and delayed ${run.crm.receiver.stats.delayed} of ${run.crm.receiver.stats.received} deliveries; GET /v1/sync/drifting-crm/orders names the orders it is behind on, POST /v1/sync/resend sends them again)`);
+        } finally {
+          client.close();
+        }
         console.log([
           '',
           'Where to look next (the service stops when the demo ends; `npm start` runs one that stays up):',
           `  API docs            ${run.url}/docs  (OpenAPI: /openapi.json)`,
           '  Reports             GET /v1/reports/summary, /v1/reports/backlog, /v1/reports/fill-rate, /v1/reports/kpis, /v1/reports/sla-breaches, /v1/exceptions, /v1/projections',
+          '  Sync                GET /v1/sync, /v1/sync/{system}/orders, /v1/orders/{ref}/sync',
           '  One order           GET /v1/orders/{orderKey | erp:<ERP number> | po:<soldTo>:<PO>} and …/history',
           '  Report definitions  docs/reporting.md',
-          `  Same day again      npm run demo -- --seed ${flags.seed} --orders ${flags.orders}; against a running service: order-ledger simulate --orders ${flags.orders} --keys keys.json`,
+          `  Same day again      npm run demo -- --seed ${flags.seed} --orders ${flags.orders}; against a running service: order-ledger simulate --orders ${flags.orders} --keys keys.json --drifting-crm`,
         ].join('\n'));
       } finally {
-        await embedded.stop();
+        await run.finish();
       }
     });
 }

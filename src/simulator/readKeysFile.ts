@@ -4,7 +4,10 @@ import { sourceSystemKinds, type SourceSystemKind } from '../domain/sourceSystem
 
 const apiKey = z.string().regex(/^olk_\S+$/, 'must be an order-ledger API key (olk_…)');
 /** Other systems (ADMIN) may be in the file too; the simulator only submits as the source systems. */
-const keysSchema = z.looseObject(Object.fromEntries(sourceSystemKinds.map((s) => [s, apiKey.optional()])));
+const keysSchema = z.looseObject({ ...Object.fromEntries(sourceSystemKinds.map((s) => [s, apiKey.optional()])), ADMIN: apiKey.optional() });
+
+/** A key per source system, and the admin key when the file has one (the drifting CRM registers itself with it). */
+export type SimulationKeys = Partial<Record<SourceSystemKind | 'ADMIN', string>>;
 
 /** `  WMS  olk_…   (submit,read)`: a line of the block the first start prints. */
 const printedLine = /^\s*([A-Z]+)\s+(olk_\S+)/;
@@ -14,7 +17,7 @@ const printedLine = /^\s*([A-Z]+)\s+(olk_\S+)/;
  * `{"CRM": key, "ERP": key, …}` or from the key block `npm start` printed on
  * its first start, pasted into a file as it is.
  */
-export async function readKeysFile(file: string): Promise<Partial<Record<SourceSystemKind, string>>> {
+export async function readKeysFile(file: string): Promise<SimulationKeys> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -23,8 +26,10 @@ export async function readKeysFile(file: string): Promise<Partial<Record<SourceS
   }
   const parsed = keysSchema.safeParse(text.trimStart().startsWith('{') ? parseJson(file, text) : fromPrintedBlock(text));
   if (!parsed.success) throw new Error(`--keys: ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
-  const keys: Partial<Record<SourceSystemKind, string>> = {};
-  for (const system of sourceSystemKinds) if (parsed.data[system]) keys[system] = parsed.data[system];
+  const keys: SimulationKeys = {};
+  const data = parsed.data as Partial<Record<SourceSystemKind | 'ADMIN', string>>;
+  for (const system of sourceSystemKinds) if (data[system]) keys[system] = data[system];
+  if (data.ADMIN) keys.ADMIN = data.ADMIN;
   const missing = sourceSystemKinds.filter((system) => !keys[system]);
   if (missing.length > 0) throw new Error(`--keys: ${file} has no key for ${missing.join(', ')}; the simulator submits as every source system`);
   return keys;

@@ -42,7 +42,8 @@ export async function reportSummary(client: HttpClient, key: string, days: { fro
   ];
 }
 
-async function waitForProjections(client: HttpClient, key: string, timeoutMs: number): Promise<number> {
+/** Polls `GET /v1/projections` until no projection lags (or the time is up); the events still behind. */
+export async function waitForProjections(client: HttpClient, key: string, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { json } = await client.getJson<{ items: { lag?: { events?: number } }[] }>('/v1/projections', key);

@@ -1,3 +1,5 @@
+import type { Drift } from './driftingCrm.js';
+
 /** The validated flags of `order-ledger simulate` and `demo`. */
 export interface SimulationFlags {
   readonly orders: number;
@@ -14,6 +16,8 @@ export interface SimulationFlags {
   readonly start: Date | undefined;
   readonly tidy: boolean;
   readonly json: boolean;
+  /** Run the drifting CRM (a receiver on loopback that drops and delays deliveries); absent: none. */
+  readonly crm: Drift | undefined;
 }
 
 /** What commander hands over: strings (and booleans for switches). */
@@ -30,6 +34,10 @@ export interface RawSimulationFlags {
   start?: string;
   tidy?: boolean;
   json?: boolean;
+  driftingCrm?: boolean;
+  crmDrop?: string;
+  crmDelay?: string;
+  crmDelayMs?: string;
 }
 
 /** A flag that cannot be used as given; the message names it. */
@@ -39,7 +47,7 @@ export class FlagError extends Error {
 
 export const defaultUrl = 'http://127.0.0.1:3000';
 
-export function parseSimulationFlags(raw: RawSimulationFlags, defaults: { orders?: number; embedded?: boolean } = {}): SimulationFlags {
+export function parseSimulationFlags(raw: RawSimulationFlags, defaults: { orders?: number; embedded?: boolean; driftingCrm?: boolean } = {}): SimulationFlags {
   const embedded = raw.embedded ?? defaults.embedded ?? false;
   if (embedded && raw.url) throw new FlagError('--url: not with --embedded (the embedded service picks its own port)');
   if (embedded && raw.keys) throw new FlagError('--keys: not with --embedded (the embedded service gets fresh keys)');
@@ -59,7 +67,25 @@ export function parseSimulationFlags(raw: RawSimulationFlags, defaults: { orders
     start: raw.start === undefined ? undefined : day(raw.start),
     tidy: raw.tidy ?? false,
     json: raw.json ?? false,
+    crm: drift(raw, defaults.driftingCrm ?? false),
   };
+}
+
+/** The drifting CRM's flags: any of them runs it. */
+function drift(raw: RawSimulationFlags, byDefault: boolean): Drift | undefined {
+  const asked = raw.driftingCrm ?? (raw.crmDrop !== undefined || raw.crmDelay !== undefined || raw.crmDelayMs !== undefined);
+  if (!asked && !byDefault) return undefined;
+  return {
+    drop: share('--crm-drop', raw.crmDrop ?? '0.02'),
+    delay: share('--crm-delay', raw.crmDelay ?? '0.1'),
+    delayMs: integer('--crm-delay-ms', raw.crmDelayMs ?? '2000', 0, 600_000),
+  };
+}
+
+function share(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) throw new FlagError(`${flag}: "${text}" is not a share from 0 to 1 (e.g. 0.05)`);
+  return value;
 }
 
 function integer(flag: string, text: string, min: number, max: number): number {

@@ -14,6 +14,8 @@ export interface EmbeddedLedger {
   readonly keys: Record<SourceSystemKind, string>;
   /** A key with the read and audit scopes, for the reports. */
   readonly readerKey: string;
+  /** A key with the admin scope, to register the drifting CRM as an integrator. */
+  readonly adminKey: string;
   stop(): Promise<void>;
 }
 
@@ -41,11 +43,12 @@ export async function startEmbeddedLedger(options: { databaseUrl?: string | unde
   const keys = {} as Record<SourceSystemKind, string>;
   for (const system of sourceSystemKinds) keys[system] = (await service.keys.create({ system, scopes: ['submit', 'read'], label: 'simulator', actor })).key;
   const readerKey = (await service.keys.create({ system: 'ADMIN', scopes: ['read', 'audit'], label: 'simulator reports', actor })).key;
+  const adminKey = (await service.keys.create({ system: 'ADMIN', scopes: ['admin', 'read'], label: 'simulator integrators', actor })).key;
   return {
-    url: service.address, dataDir, service, keys, readerKey,
+    url: service.address, dataDir, service, keys, readerKey, adminKey,
     async stop() {
       // On a shared DATABASE_URL the simulator's keys must not outlive it.
-      for (const key of [...Object.values(keys), readerKey]) await service.keys.revoke(key, actor);
+      for (const key of [...Object.values(keys), readerKey, adminKey]) await service.keys.revoke(key, actor);
       await service.stop();
       await rm(dataDir, { recursive: true, force: true });
     },

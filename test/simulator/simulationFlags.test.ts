@@ -18,3 +18,18 @@ describe('the flags of simulate and demo', () => {
     expect(() => parseSimulationFlags({ orders: '100', embedded: true, url: 'http://x' })).toThrow(/^--url: not with --embedded/);
   });
 });
+
+describe('the drifting CRM flags', () => {
+  it('runs no CRM unless asked; any of its flags asks, with defaults for the others', () => {
+    expect(parseSimulationFlags({ orders: '10', keys: 'k' }).crm).toBeUndefined();
+    expect(parseSimulationFlags({ orders: '10', keys: 'k', driftingCrm: true }).crm).toEqual({ drop: 0.02, delay: 0.1, delayMs: 2000 });
+    expect(parseSimulationFlags({ orders: '10', keys: 'k', crmDrop: '0.25' }).crm).toEqual({ drop: 0.25, delay: 0.1, delayMs: 2000 });
+    expect(parseSimulationFlags({ orders: '10', embedded: true }, { driftingCrm: true }).crm).toEqual({ drop: 0.02, delay: 0.1, delayMs: 2000 });
+  });
+
+  it('takes shares from 0 to 1 and names the flag otherwise', () => {
+    expect(() => parseSimulationFlags({ orders: '10', keys: 'k', crmDrop: '5' })).toThrow(new FlagError('--crm-drop: "5" is not a share from 0 to 1 (e.g. 0.05)'));
+    expect(() => parseSimulationFlags({ orders: '10', keys: 'k', crmDelay: '' })).toThrow(/^--crm-delay: /);
+    expect(() => parseSimulationFlags({ orders: '10', keys: 'k', crmDelayMs: '-1' })).toThrow(/^--crm-delay-ms: /);
+  });
+});
