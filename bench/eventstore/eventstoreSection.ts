@@ -7,7 +7,7 @@ import { seedStream } from '../harness/seedStream.js';
 import { measureAppends, measureStreamReads } from '../harness/workloads.js';
 import { ledgerAppends, ledgerPagedReads, ledgerStreamReads } from './ledgerTargets.js';
 
-/** Our PostgreSQL event store (src/eventstore/postgres) with every guarantee on: issue 3's "Speed". */
+/** Our PostgreSQL event store (src/eventstore/postgres) with every guarantee on. */
 export const eventstoreSection: Section = {
   name: 'eventstore',
   title: 'Event log: our PostgreSQL adapter, every guarantee on',

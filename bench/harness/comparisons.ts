@@ -1,7 +1,7 @@
 import type { Figure, SectionResult } from './results.js';
 import { millions } from './workloads.js';
 
-/** One target of issue 3 / issue 7 that compares two figures of (ideally) the same run. */
+/** One target that compares two figures of (ideally) the same run. */
 export interface Comparison {
   readonly target: string;
   /** Key of our figure (its row in the section table shows this comparison too). */
