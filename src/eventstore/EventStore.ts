@@ -74,6 +74,12 @@ export interface SubscribeAllOptions {
   readonly signal: AbortSignal;
   /** Events fetched per page during catch-up (default 1000). */
   readonly batchSize?: number;
+  /**
+   * Called once the consumer has taken every event up to `position`, the
+   * end of a page as read (events the filter skipped included), so a
+   * consumer of rare types can note how far it has looked.
+   */
+  readonly onProgress?: (position: Position) => void;
 }
 
 /**
@@ -111,6 +117,12 @@ export interface EventStore {
   subscribeAll(options: SubscribeAllOptions): AsyncIterable<RecordedEvent>;
   /** The newest position in the log (START when empty), readable or not yet. */
   headPosition(): Promise<Position>;
+  /**
+   * About how many events lie after `after` up to and including `upTo`,
+   * told from the two positions alone (nothing read); undefined when this
+   * store's positions do not count events.
+   */
+  eventsBetween(after: Position, upTo: Position): number | undefined;
   readLag(): Promise<ReadLag>;
   /**
    * `position` if this store issued it (START included). Anything else,

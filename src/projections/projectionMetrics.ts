@@ -1,23 +1,24 @@
-import type { Position } from '../eventstore/EventStore.js';
+import { START } from '../eventstore/EventStore.js';
 import { sharedFor, type LedgerMetrics } from '../observability/metrics.js';
 import type { ProjectionRunner } from './ProjectionRunner.js';
 import { readCheckpoints } from './runner/checkpoints.js';
 import { projectionLag } from './runner/projectionLag.js';
 
-/** Lag is counted up to this many events per scrape; past it, its age in seconds tells more. */
+/** A store whose positions do not count events is read up to this many per scrape; past it, the age in seconds tells more. */
 const lagCap = 1000;
 
 /** Projection lag (events, seconds) and failure, per projection, read from the checkpoints when scraped. */
 export function registerProjectionMetrics(metrics: LedgerMetrics, runner: ProjectionRunner): void {
   const look = sharedFor(1000, async () => {
-    const checkpoints = new Map((await readCheckpoints(runner.pool)).map((c) => [c.name, c]));
+    const [rows, head] = await Promise.all([readCheckpoints(runner.pool), runner.store.headPosition()]);
+    const checkpoints = new Map(rows.map((c) => [c.name, c]));
     return Promise.all(runner.projections.map(async (projection) => {
       const checkpoint = checkpoints.get(projection.name);
-      const lag = await projectionLag(runner.store, projection, checkpoint?.position ?? ('' as Position), lagCap);
+      const lag = await projectionLag(runner.store, projection, checkpoint?.position ?? START, head, lagCap);
       return { projection: projection.name, lag, failed: checkpoint?.status === 'failed' };
     }));
   });
-  metrics.gauge('ledger_projection_lag_events', `Events a projection has yet to apply (counted up to ${lagCap}).`, ['projection'], async (set) => {
+  metrics.gauge('ledger_projection_lag_events', 'Events of the log after a projection\'s checkpoint (an estimate from log positions).', ['projection'], async (set) => {
     for (const p of await look()) set({ projection: p.projection }, p.lag.events);
   });
   metrics.gauge('ledger_projection_lag_seconds', 'Age of the oldest event a projection has yet to apply (0 when caught up).', ['projection'], async (set) => {

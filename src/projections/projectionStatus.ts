@@ -1,7 +1,7 @@
 import type { Position } from '../eventstore/EventStore.js';
 import type { ProjectionRunner, WorkerState } from './ProjectionRunner.js';
 import { readCheckpoints } from './runner/checkpoints.js';
-import { projectionLag, type Lag } from './runner/projectionLag.js';
+import { nothingToApply, projectionLag, type Lag } from './runner/projectionLag.js';
 
 /** What `GET /v1/projections` reports for one projection. */
 export interface ProjectionStatus {
@@ -36,7 +36,7 @@ export async function projectionStatuses(runner: ProjectionRunner): Promise<Proj
       position,
       headPosition,
       eventsApplied: checkpoint?.eventsApplied ?? 0,
-      lag: await projectionLag(runner.store, projection, position),
+      lag: await projectionLag(runner.store, projection, position, headPosition),
       failure: checkpoint?.status === 'failed'
         ? { position: checkpoint.failedPosition, eventId: checkpoint.failedEventId, error: checkpoint.error }
         : null,
@@ -75,8 +75,7 @@ async function caughtUp(runner: ProjectionRunner, head: Position): Promise<boole
     if (runner.workerState(projection.name) === 'failed') continue;
     const checkpoint = byName.get(projection.name);
     if (checkpoint?.status !== 'running') return false;
-    const lag = await projectionLag(runner.store, projection, checkpoint.position, 1);
-    if (lag.events > 0 || lag.capped) return false;
+    if (!(await nothingToApply(runner.store, projection, checkpoint.position))) return false;
   }
   return true;
 }

@@ -120,4 +120,10 @@ describe('report routes', () => {
       expect.objectContaining({ name: 'sync_acks', status: 'running', eventsApplied: 0 }),
     ]);
   });
+
+  it('shows no lag for a projection that skipped every event so far: its checkpoint moved past them', async () => {
+    const head = await store.headPosition();
+    const syncAcks = async () => ((await get('/v1/projections')).json().items as { name: string; position: string; lag: unknown }[]).find((p) => p.name === 'sync_acks');
+    await expect.poll(syncAcks, { timeout: 5000 }).toMatchObject({ position: head, lag: { events: 0, capped: false, seconds: 0 } });
+  });
 });

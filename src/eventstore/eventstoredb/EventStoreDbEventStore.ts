@@ -68,6 +68,9 @@ export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOpti
       return headOf(records);
     },
 
+    // Positions are byte offsets in the server's log: they do not count events.
+    eventsBetween: () => undefined,
+
     async readLag() {
       const newest = await store.headPosition();
       return { newestPosition: newest, safePosition: newest, eventsBehind: 0, oldestBlockingTransactionSeconds: null };
@@ -122,6 +125,7 @@ async function* subscribeAll(store: EventStore, wakeups: ReturnType<typeof creat
       if (options.signal.aborted) return;
       yield event;
     }
+    if (page.nextPosition !== position) options.onProgress?.(page.nextPosition);
     position = page.nextPosition;
     if (page.isEnd) await wakeups.wait(seen, options.signal);
   }

@@ -4,6 +4,7 @@ import { isTransient } from '../../postgres/transientError.js';
 import { START, type EventStore, type Position, type ReadLag, type RecordedEvent } from '../EventStore.js';
 import { GroupCommit, type GroupCommitOptions } from './GroupCommit.js';
 import { createNotifier } from './notifier.js';
+import { seqDistance } from './positionCodec.js';
 import { readAllPage } from './readAllPage.js';
 import { rowToEvent, type EventRow } from './rowToEvent.js';
 import { headPositionSql, readCorrelatedSql, readLagSql, readStreamSql } from './sql.js';
@@ -76,6 +77,8 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
       const result = await pool.query<[string]>({ ...headPositionSql, rowMode: 'array' });
       return (result.rows[0]?.[0] ?? START) as Position;
     },
+
+    eventsBetween: seqDistance,
 
     async readLag(): Promise<ReadLag> {
       const result = await pool.query<[string | null, string | null, string, number | null]>({ ...readLagSql, rowMode: 'array' });

@@ -16,3 +16,15 @@ export function decodePosition(position: Position): [txId: string, seq: string] 
 export function encodePosition(txId: bigint, seq: bigint): Position {
   return `${txId.toString(16).padStart(16, '0')}-${seq.toString(16).padStart(16, '0')}` as Position;
 }
+
+/**
+ * Events after `after` up to `upTo`, from their sequence numbers: every
+ * event takes the next one, so the difference counts them. Appends that
+ * rolled back leave gaps, and concurrent commits may interleave their
+ * numbers, so it is an estimate that can run a little high.
+ */
+export function seqDistance(after: Position, upTo: Position): number {
+  const seqOf = (position: Position) => BigInt(decodePosition(position)[1]);
+  const distance = seqOf(upTo) - seqOf(after);
+  return distance > 0n ? Number(distance) : 0;
+}

@@ -24,6 +24,7 @@ export async function* subscribeAll(
       if (signal.aborted) return;
       yield event;
     }
+    if (page.nextPosition !== after) options.onProgress?.(page.nextPosition);
     after = page.nextPosition;
     if (page.isEnd) await wakeups.wait(seen, signal);
   }

@@ -17,16 +17,17 @@ export type BatchOutcome =
   | { readonly kind: 'failed'; readonly event: RecordedEvent; readonly error: Error };
 
 /**
- * Applies `events` and advances the checkpoint in one transaction. When the
+ * Applies `events` and advances the checkpoint in one transaction (to
+ * `through` when given: the log up to there holds nothing else to apply). When the
  * batch fails, its events are retried one per transaction so that those
  * before the culprit are kept and the culprit itself is named, never skipped.
  */
 export async function applyBatch(
   client: pg.ClientBase, projection: Projection, tables: TableTargets,
-  events: readonly RecordedEvent[], expected: Expected,
+  events: readonly RecordedEvent[], expected: Expected, through?: Position,
 ): Promise<BatchOutcome> {
   try {
-    return await applyInTransaction(client, projection, tables, events, expected);
+    return await applyInTransaction(client, projection, tables, events, expected, through);
   } catch (error) {
     if (isTransient(error)) throw error;
     if (events.length === 1) return fail(client, projection, events[0]!, error);
@@ -47,7 +48,7 @@ export async function applyBatch(
 
 async function applyInTransaction(
   client: pg.ClientBase, projection: Projection, tables: TableTargets,
-  events: readonly RecordedEvent[], expected: Expected,
+  events: readonly RecordedEvent[], expected: Expected, through?: Position,
 ): Promise<BatchOutcome> {
   const last = events.at(-1);
   if (last === undefined) return { kind: 'applied', position: expected.position };
@@ -59,9 +60,10 @@ async function applyInTransaction(
       return { kind: 'moved' };
     }
     await projection.apply(client, events, tables);
-    await advanceCheckpoint(client, projection.name, { position: last.position, count: events.length, lastRecordedAt: last.recordedAt });
+    const position = through !== undefined && through > last.position ? through : last.position;
+    await advanceCheckpoint(client, projection.name, { position, count: events.length, lastRecordedAt: last.recordedAt });
     await client.query('COMMIT');
-    return { kind: 'applied', position: last.position };
+    return { kind: 'applied', position };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;

@@ -69,6 +69,20 @@ export async function advanceCheckpoint(client: Queryable, name: string, advance
   );
 }
 
+/**
+ * Moves the checkpoint from `expected` to `to` with nothing applied (the log
+ * up to `to` held only events the projection skips); false when someone
+ * else moved it first.
+ */
+export async function passCheckpoint(client: Queryable, name: string, expected: { version: number; position: Position }, to: Position): Promise<boolean> {
+  const result = await client.query(
+    `UPDATE reporting.projection_checkpoints SET position = $4, updated_at = now()
+      WHERE name = $1 AND version = $2 AND position = $3 AND status = 'running'`,
+    [name, expected.version, expected.position, to],
+  );
+  return result.rowCount === 1;
+}
+
 export interface Failure {
   readonly position: Position;
   readonly eventId: string;

@@ -6,7 +6,8 @@ import type { Projection } from '../Projection.js';
 import { reportingSchema, tablesIn } from '../sql.js';
 import { tryLockProjection, unlockProjection } from './advisoryLock.js';
 import { applyBatch, type Expected } from './applyBatch.js';
-import { ensureCheckpoint } from './checkpoints.js';
+import { ensureCheckpoint, passCheckpoint } from './checkpoints.js';
+import { Lookout, Serial, Throttle } from './lookout.js';
 import { eventBatches } from './eventBatches.js';
 
 export interface WorkerOptions {
@@ -16,6 +17,8 @@ export interface WorkerOptions {
   readonly logger: Logger;
   readonly batchSize: number;
   readonly idleMs: number;
+  /** How often, at most, the checkpoint is moved past events the projection skips (default 1 s). */
+  readonly skipEveryMs?: number;
   /** Called once the session holds the lock and follows the log. */
   readonly onLeading?: () => void;
 }
@@ -68,14 +71,27 @@ async function follow(options: WorkerOptions, client: pg.PoolClient, start: Expe
     if (signal.aborted) session.abort();
   }
   let expected = start;
+  const look = new Lookout(start.position);
+  const serial = new Serial();
+  const skipper = new Throttle(options.skipEveryMs ?? 1000, () => void serial.run(async () => {
+    const to = look.skippable(expected.position);
+    if (to === undefined || session.signal.aborted) return;
+    if (await passCheckpoint(client, projection.name, expected, to)) expected = { ...expected, position: to };
+  }).catch((error: unknown) => logger.warn({ err: error, projection: projection.name }, 'could not move the checkpoint past skipped events')));
   try {
-    const events = store.subscribeAll({
+    const events = look.taking(store.subscribeAll({
       after: start.position, signal: session.signal, batchSize: options.batchSize,
       ...(projection.handles === 'all' ? {} : { types: projection.handles }),
-    });
+      onProgress: (position) => {
+        look.scanned = position;
+        if (look.skippable(expected.position) !== undefined) skipper.poke();
+      },
+    }));
     for await (const batch of eventBatches(events, { maxSize: options.batchSize, idleMs: options.idleMs })) {
       if (session.signal.aborted) break;
-      const outcome = await applyBatch(client, projection, tables, batch, expected);
+      // Everything taken is in this batch: its checkpoint may pass the events skipped after it too.
+      const through = look.skippable(batch.at(-1)?.position ?? expected.position);
+      const outcome = await serial.run(() => applyBatch(client, projection, tables, batch, expected, through));
       if (outcome.kind === 'moved') return 'moved';
       if (outcome.kind === 'failed') {
         logger.error({ projection: projection.name, position: outcome.event.position, eventId: outcome.event.id, err: outcome.error },
@@ -86,7 +102,9 @@ async function follow(options: WorkerOptions, client: pg.PoolClient, start: Expe
     }
     return 'stopped';
   } finally {
+    skipper.cancel();
     for (const signal of stops) signal.removeEventListener('abort', stop);
     session.abort();
+    await serial.idle();
   }
 }

@@ -278,6 +278,18 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
         }
       });
 
+      it('counts the events between two positions from the positions alone, or says it cannot', async () => {
+        const first = await store.append(uniqueStream(), [anEvent()], { expectedRevision: 'no_stream' });
+        const last = await store.append(uniqueStream(), someEvents(4), { expectedRevision: 'no_stream' });
+        const counted = store.eventsBetween(first.position, last.position);
+        if (counted === undefined) return;
+        // Other tests may append in between: at least the four, and never a negative count backwards.
+        expect(counted).toBeGreaterThanOrEqual(4);
+        expect(store.eventsBetween(last.position, first.position)).toBe(0);
+        expect(store.eventsBetween(last.position, last.position)).toBe(0);
+        expect(store.eventsBetween(START, last.position)).toBeGreaterThanOrEqual(counted);
+      });
+
       it('answers that it is set up', async () => {
         await expect(store.checkSetup()).resolves.toBeUndefined();
       });
@@ -318,6 +330,27 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
         expect(live).toBe(15);
         expect(seen.map((e) => e.revision)).toEqual(Array.from({ length: expectedCount }, (_, i) => BigInt(i)));
         expect(expectStrictlyIncreasing(seen.map((e) => e.position))).toBe(true);
+      });
+
+      it('tells a filtered subscriber how far it has looked, past the events it skips', async () => {
+        const before = await store.headPosition();
+        const stream = uniqueStream();
+        const rare = `Rare${Date.now()}`;
+        await store.append(stream, [anEvent(rare)], { expectedRevision: 'no_stream' });
+        const last = await store.append(stream, someEvents(5, 'Common'), { expectedRevision: 'any' });
+        await untilReadable(store, last.position);
+        const controller = new AbortController();
+        const progress: Position[] = [];
+        const seen = [];
+        const timer = setTimeout(() => controller.abort(), 5000);
+        for await (const event of store.subscribeAll({ after: before, types: [rare], signal: controller.signal, onProgress: (p) => {
+          progress.push(p);
+          if (p >= last.position) controller.abort();
+        } })) seen.push(event);
+        clearTimeout(timer);
+        expect(seen.map((e) => e.type)).toEqual([rare]);
+        expect(progress.at(-1)! >= last.position).toBe(true);
+        expect(expectStrictlyIncreasing(progress)).toBe(true);
       });
 
       it('ends promptly when its signal aborts while it waits for new events', async () => {
