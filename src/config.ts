@@ -41,6 +41,7 @@ export const configSchema = z.object({
   LEDGER_OWNERSHIP_FILE: optionalText.describe('JSON overrides of which system owns which transition'),
   LEDGER_INTEGRATORS_FILE: optionalText.describe('outbound integrators to load at start'),
   LEDGER_PROJECTIONS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on').describe('off: this process does not keep the read models (another instance does)'),
+  LEDGER_PROJECTION_MEMORY_ORDERS: positiveInt(20_000).describe('folded orders each projection worker (and a rebuild) keeps in memory; one not held is folded again from its stream'),
   LEDGER_SECRETS_KEY: optionalText.describe('keys that seal integrator secrets at rest: base64 of 32 bytes, comma-separated, the first seals (default: the key file)'),
   LEDGER_SECRETS_KEY_FILE: optionalText.describe('file of such keys, one a line, created with one when missing (default $LEDGER_DATA_DIR/secrets.key)'),
   LEDGER_ANCHORS_DIR: optionalText.describe('the append-only folder anchors are written to (default $LEDGER_DATA_DIR/anchors)'),
@@ -77,6 +78,8 @@ export interface Config {
   integratorsFile: string | undefined;
   /** Whether this process keeps the read models up to date (off: another process does). */
   runProjections: boolean;
+  /** Folded orders each projection worker or rebuild keeps in memory. */
+  projectionMemoryOrders: number;
   /** Keys that seal integrator secrets at rest (docs/secrets.md): from the environment, else the file. */
   secrets: { keys: string | undefined; keyFile: string };
   /** Where anchors are written (docs/anchors.md), by whom signed, how often (0: on demand only), and where posted. */
@@ -130,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ownershipFile: e.LEDGER_OWNERSHIP_FILE,
     integratorsFile: e.LEDGER_INTEGRATORS_FILE,
     runProjections: e.LEDGER_PROJECTIONS === 'on',
+    projectionMemoryOrders: e.LEDGER_PROJECTION_MEMORY_ORDERS,
     secrets: { keys: e.LEDGER_SECRETS_KEY, keyFile: path.resolve(e.LEDGER_SECRETS_KEY_FILE ?? path.join(dataDir, 'secrets.key')) },
     anchors: {
       dir: path.resolve(e.LEDGER_ANCHORS_DIR ?? path.join(dataDir, 'anchors')),

@@ -88,7 +88,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const secrets = await SecretBox.load(config.secrets);
     const integrations = await startIntegrations({ pool: database.pool, store, logger, secrets, integratorsFile: config.integratorsFile });
     cleanup.push(() => integrations.stop());
-    const runner = new ProjectionRunner({ pool: database.pool, store, projections: allProjections(), logger });
+    const runner = new ProjectionRunner({ pool: database.pool, store, projections: allProjections(), logger, memoryLimit: config.projectionMemoryOrders });
     registerProjectionMetrics(metrics, runner);
     registerIntegrationMetrics(metrics, database.pool, store);
     const plugins: FastifyPluginAsync[] = [...orders.plugins, ...integrationPlugins({ pool: database.pool, secrets, store }), reportRoutes({ pool: database.pool, runner }), projectionFailureRoute({ runner }), dashboardRoutes({ pool: database.pool, store }), keyRoutes(keys)];

@@ -18,6 +18,8 @@ export interface ProjectionRunnerOptions {
   readonly batchSize?: number;
   /** Live tail: a batch closes once no event arrived for this long (default 5 ms). */
   readonly idleMs?: number;
+  /** Orders (or other keys) each worker keeps folded in memory (default: the projection's, 20,000 orders). */
+  readonly memoryLimit?: number;
   /** How long a standby or crashed worker waits before trying again (default 2 s). */
   readonly retryMs?: number;
 }
@@ -89,6 +91,7 @@ export class ProjectionRunner {
     const options = {
       pool: this.pool, store: this.store, projection, logger,
       batchSize: this.options.batchSize ?? 10_000, idleMs: this.options.idleMs ?? 5,
+      ...(this.options.memoryLimit === undefined ? {} : { memoryLimit: this.options.memoryLimit }),
       onLeading: () => this.troubles.delete(projection.name),
     };
     while (!signal.aborted) {

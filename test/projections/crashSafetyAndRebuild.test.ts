@@ -20,9 +20,21 @@ function failingOn(eventId: string): Projection {
   const real = createOrdersProjection();
   return {
     ...real,
-    async apply(client, events, tables) {
-      await real.apply(client, events, tables);
-      if (events.some((e) => e.id === eventId)) throw new Error('simulated crash');
+    open(context) {
+      const applier = real.open(context);
+      return {
+        ...applier,
+        async prepare(events) {
+          const prepared = await applier.prepare(events);
+          return {
+            ...prepared,
+            async write(client, tables) {
+              await prepared.write(client, tables);
+              if (events.some((e) => e.id === eventId)) throw new Error('simulated crash');
+            },
+          };
+        },
+      };
     },
   };
 }

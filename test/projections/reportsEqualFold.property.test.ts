@@ -8,7 +8,7 @@ import { createLogger } from '../../src/logger.js';
 import { createOrdersProjection, orderRowModels } from '../../src/projections/orders/ordersProjection.js';
 import { orderEventOf } from '../../src/projections/orders/orderEventOf.js';
 import type { OrderView } from '../../src/projections/orders/OrderView.js';
-import { replaceOrderRows } from '../../src/projections/orders/replaceOrderRows.js';
+import { orderRowsOf, replaceOrderRows } from '../../src/projections/orders/replaceOrderRows.js';
 import { ProjectionRunner } from '../../src/projections/ProjectionRunner.js';
 import { waitUntilCaughtUp } from '../../src/projections/projectionStatus.js';
 import { createBuildTables } from '../../src/projections/rebuild/buildTables.js';
@@ -54,10 +54,12 @@ describe('every report row equals a direct fold of the same events', () => {
   });
   afterAll(async () => store.close());
 
-  it('holds for random order histories, appended interleaved and projected in random batch sizes', async () => {
+  it('holds for random order histories, appended interleaved and projected in random batch sizes and memory bounds', async () => {
     await fc.assert(fc.asyncProperty(
       fc.array(orderHistory, { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 4 }),
-      async (histories, batchSize, chunk) => {
+      // A memory of 1 or 2 orders makes interleaved orders leave it, and come back folded from their streams.
+      fc.integer({ min: 1, max: 3 }),
+      async (histories, batchSize, chunk, memoryLimit) => {
         run += 1;
         const orders = histories.map((h, i) => ({ key: `P${run}-${i}`, events: eventsOf(`P${run}-${i}`, h) }));
         // Interleave the orders' appends, `chunk` events at a time, as concurrent sources would.
@@ -66,7 +68,7 @@ describe('every report row equals a direct fold of the same events', () => {
             await store.append(orderStreamId(o.key), o.events.slice(offset, offset + chunk).map((e) => toAppend(o.key, e)), { expectedRevision: 'any' });
           }
         }
-        const runner = new ProjectionRunner({ pool: db.pool, store, projections: [createOrdersProjection()], logger: createLogger('silent'), batchSize, idleMs: 1 });
+        const runner = new ProjectionRunner({ pool: db.pool, store, projections: [createOrdersProjection()], logger: createLogger('silent'), batchSize, idleMs: 1, memoryLimit });
         runner.start();
         await waitUntilCaughtUp(runner);
         await runner.stop();
@@ -77,7 +79,7 @@ describe('every report row equals a direct fold of the same events', () => {
         try {
           for (const model of models) {
             await client.query(`TRUNCATE ${qualified(expectedSchema, model.table)}`);
-            await replaceOrderRows(client, model, qualified(expectedSchema, model.table), views);
+            await replaceOrderRows(client, orderRowsOf([model], views), () => qualified(expectedSchema, model.table));
           }
         } finally {
           client.release();

@@ -1,9 +1,8 @@
-import type pg from 'pg';
 import { orderEventTypes, type DomainEvent } from '../../domain/events.js';
 import { foldOrder } from '../../domain/foldOrder.js';
-import { initialOrderState } from '../../domain/orderState.js';
-import type { RecordedEvent } from '../../eventstore/EventStore.js';
-import type { Projection, TableTargets } from '../Projection.js';
+import { initialOrderState, type OrderState } from '../../domain/orderState.js';
+import type { EventStore, RecordedEvent } from '../../eventstore/EventStore.js';
+import type { Applier, ApplyContext, PreparedBatch, Projection } from '../Projection.js';
 import { backlog } from '../readModels/backlog.js';
 import { crmOrderLines } from '../readModels/crmOrderLines.js';
 import { crmOrders } from '../readModels/crmOrders.js';
@@ -12,15 +11,18 @@ import { defaultFillRateSettings, fillRateLines, type FillRateSettings } from '.
 import { orderKpis } from '../readModels/orderKpis.js';
 import { target } from '../sql.js';
 import { orderEventOf } from './orderEventOf.js';
-import { loadOrderStates, saveOrderStates } from './orderStates.js';
+import { OrderMemory, type Remembered } from './orderMemory.js';
 import type { OrderRowModel, OrderView } from './OrderView.js';
-import { replaceOrderRows } from './replaceOrderRows.js';
+import { orderRowsOf, replaceOrderRows, type OrderRows } from './replaceOrderRows.js';
 
 export interface OrdersProjectionSettings {
   readonly fillRate?: FillRateSettings;
 }
 
-/** Consumer receipts change no report, and there are ~6 per order: not worth a state write. */
+/** Orders whose folded state a worker keeps in memory unless told otherwise (`LEDGER_PROJECTION_MEMORY_ORDERS`). */
+export const defaultMemoryOrders = 20_000;
+
+/** Consumer receipts change no report, and there are ~6 per order: not worth a fold. */
 const ignored = new Set<string>(['IntegrationAcknowledged']);
 
 /** The per-order read models, each a pure function of the folded OrderState. */
@@ -33,8 +35,9 @@ export function orderRowModels(settings: OrdersProjectionSettings = {}): readonl
  * and derives the CRM view, backlog, fill rate, KPI and exception rows from
  * that one state, in the same transaction and at the same checkpoint, so the
  * operational and executive numbers always agree with each other and with a
- * direct fold. Per batch: one read of the touched states, one write of them,
- * and a DELETE plus an INSERT per table.
+ * direct fold. States stay in memory (bounded); an order not in memory is
+ * folded again from its stream, up to the events at hand. Per batch: a
+ * DELETE plus an INSERT per table for the orders it touched.
  */
 export function createOrdersProjection(settings: OrdersProjectionSettings = {}): Projection {
   const models = orderRowModels(settings);
@@ -42,26 +45,63 @@ export function createOrdersProjection(settings: OrdersProjectionSettings = {}):
     name: 'orders',
     version: 2,
     handles: orderEventTypes.filter((type) => !ignored.has(type)),
-    tables: ['order_state', ...models.map((m) => m.table)],
-    apply: (client, events, tables) => applyOrders(client, events, tables, models),
+    tables: models.map((m) => m.table),
+    open: (context) => ordersApplier(context, models),
   };
 }
 
-async function applyOrders(client: pg.ClientBase, events: readonly RecordedEvent[], tables: TableTargets, models: readonly OrderRowModel[]): Promise<void> {
-  const touched = groupByOrder(events);
-  if (touched.size === 0) return;
-  const stateTable = target(tables, 'order_state');
-  const stored = await loadOrderStates(client, stateTable, [...touched.keys()]);
-  const views: OrderView[] = [...touched].map(([orderKey, group]) => ({
-    orderKey,
-    state: foldOrder(group.events, stored.get(orderKey) ?? initialOrderState),
-    lastRecordedAt: group.lastRecordedAt,
-  }));
-  await saveOrderStates(client, stateTable, views);
-  for (const model of models) await replaceOrderRows(client, model, target(tables, model.table), views);
+function ordersApplier(context: ApplyContext, models: readonly OrderRowModel[]): Applier {
+  const memory = new OrderMemory(context.memoryLimit ?? defaultMemoryOrders);
+  const writeBack = context.writeBack === true;
+  const rowsOf = (entries: Iterable<[string, Remembered]>) => orderRowsOf(models, [...entries].map(([orderKey, r]): OrderView => ({ orderKey, state: r.state, lastRecordedAt: r.lastRecordedAt })));
+  const batchOf = (rows: OrderRows, committed: () => void): PreparedBatch => ({
+    write: (client, tables) => replaceOrderRows(client, rows, (table) => target(tables, table)),
+    committed,
+  });
+  return {
+    async prepare(events) {
+      const touched = groupByOrder(events);
+      const layer = writeBack ? undefined : memory.layer();
+      const folded = new Map<string, Remembered>();
+      for (const [orderKey, group] of touched) {
+        const before = memory.get(orderKey)?.state ?? await foldFromStream(context.store, group.first);
+        const next: Remembered = { state: withoutMemo(foldOrder(group.events, before)), lastRecordedAt: group.lastRecordedAt, dirty: writeBack };
+        folded.set(orderKey, next);
+        if (layer) layer.set(orderKey, next);
+        else memory.put(orderKey, next);
+      }
+      if (!writeBack) return batchOf(rowsOf(folded), () => memory.commitOldest());
+      // Write-back: only what leaves memory now is written, once.
+      return batchOf(rowsOf(memory.trim().filter(([, r]) => r.dirty)), () => undefined);
+    },
+    reset: () => memory.dropLayers(),
+    flush: () => batchOf(rowsOf(memory.takeDirty()), () => undefined),
+  };
+}
+
+/** The idempotency memo: no report reads it, and it is the bulk of a state. */
+function withoutMemo(state: OrderState): OrderState {
+  return { ...state, processed: {} };
+}
+
+/**
+ * The state of an order just before `first`: a new stream has none; any
+ * other is folded from its stream's earlier events (read from the log,
+ * which holds every one of them: they are older than `first`).
+ */
+async function foldFromStream(store: EventStore, first: RecordedEvent): Promise<OrderState> {
+  if (first.revision === 0n) return initialOrderState;
+  const earlier: DomainEvent[] = [];
+  for await (const recorded of store.readStream(first.streamId)) {
+    if (recorded.revision >= first.revision) break;
+    const found = orderEventOf(recorded);
+    if (found && !ignored.has(found.event.type)) earlier.push(found.event);
+  }
+  return foldOrder(earlier, initialOrderState);
 }
 
 interface Touched {
+  readonly first: RecordedEvent;
   readonly events: DomainEvent[];
   lastRecordedAt: Date;
 }
@@ -76,7 +116,7 @@ function groupByOrder(events: readonly RecordedEvent[]): Map<string, Touched> {
       group.events.push(found.event);
       group.lastRecordedAt = recorded.recordedAt;
     } else {
-      byOrder.set(found.orderKey, { events: [found.event], lastRecordedAt: recorded.recordedAt });
+      byOrder.set(found.orderKey, { first: recorded, events: [found.event], lastRecordedAt: recorded.recordedAt });
     }
   }
   return byOrder;

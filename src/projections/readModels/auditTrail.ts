@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { RecordedEvent } from '../../eventstore/EventStore.js';
-import type { Projection, TableTargets } from '../Projection.js';
+import { statelessApplier, type Projection, type TableTargets } from '../Projection.js';
 import { target } from '../sql.js';
 
 /**
@@ -13,7 +13,7 @@ export const auditTrailProjection: Projection = {
   version: 1,
   handles: 'all',
   tables: ['audit_trail'],
-  apply: insertAuditRows,
+  open: () => statelessApplier(insertAuditRows),
 };
 
 const columns = [
@@ -28,12 +28,12 @@ const types = [
   'timestamptz', 'timestamptz', 'text', 'text',
 ];
 
-async function insertAuditRows(client: pg.ClientBase, events: readonly RecordedEvent[], tables: TableTargets): Promise<void> {
+function insertAuditRows(events: readonly RecordedEvent[]): (client: pg.ClientBase, tables: TableTargets) => Promise<void> {
   const arrays: unknown[][] = columns.map(() => []);
   for (const event of events) auditRow(event).forEach((value, i) => arrays[i]!.push(value));
   const params = types.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
   // Replaying a batch after a crash between commit and acknowledgement must not fail.
-  await client.query(
+  return async (client, tables) => void await client.query(
     `INSERT INTO ${target(tables, 'audit_trail')} (${columns.join(', ')})
      SELECT * FROM unnest(${params}) ON CONFLICT (position) DO NOTHING`,
     arrays,

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { RecordedEvent } from '../../eventstore/EventStore.js';
 import { orderEventOf } from '../orders/orderEventOf.js';
-import type { Projection, TableTargets } from '../Projection.js';
+import { statelessApplier, type Projection, type TableTargets } from '../Projection.js';
 import { target } from '../sql.js';
 
 /**
@@ -15,21 +15,21 @@ export const syncAcknowledgementsProjection: Projection = {
   version: 1,
   handles: ['IntegrationAcknowledged'],
   tables: ['sync_acknowledgements'],
-  apply: insertAcknowledgements,
+  open: () => statelessApplier(insertAcknowledgements),
 };
 
 const columns = ['position', 'event_id', 'ack_order_key', 'consumer', 'source_kind', 'outcome', 'ack_at', 'recorded_at'] as const;
 const types = ['text', 'uuid', 'text', 'text', 'text', 'text', 'timestamptz', 'timestamptz'];
 
-async function insertAcknowledgements(client: pg.ClientBase, events: readonly RecordedEvent[], tables: TableTargets): Promise<void> {
+function insertAcknowledgements(events: readonly RecordedEvent[]): (client: pg.ClientBase, tables: TableTargets) => Promise<void> {
   const arrays: unknown[][] = columns.map(() => []);
   for (const recorded of events) {
     for (const row of acknowledgementRows(recorded)) row.forEach((value, i) => arrays[i]!.push(value));
   }
-  if (arrays[0]!.length === 0) return;
+  if (arrays[0]!.length === 0) return async () => undefined;
   const params = types.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
   // A batch replayed after a crash between commit and acknowledgement must not fail.
-  await client.query(
+  return async (client, tables) => void await client.query(
     `INSERT INTO ${target(tables, 'sync_acknowledgements')} (${columns.join(', ')})
      SELECT * FROM unnest(${params}) ON CONFLICT (position, event_id) DO NOTHING`,
     arrays,

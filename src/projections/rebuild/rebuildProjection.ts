@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import type { EventStore, Position, RecordedEvent } from '../../eventstore/EventStore.js';
+import type { EventStore, Position } from '../../eventstore/EventStore.js';
 import { START } from '../../eventstore/EventStore.js';
-import type { Projection, TableTargets } from '../Projection.js';
+import type { Applier, PreparedBatch, Projection, TableTargets } from '../Projection.js';
 import { tryLockRebuild, unlockRebuild } from '../runner/advisoryLock.js';
 import { ensureCheckpoint, lockCheckpoint } from '../runner/checkpoints.js';
 import { createBuildTables, dropSchema, rebuildSchemas } from './buildTables.js';
@@ -20,6 +20,8 @@ export interface RebuildOptions {
   readonly projection: Projection;
   /** Events per read and per transaction (default 10000: fewer, larger batches write each order's state fewer times). */
   readonly batchSize?: number;
+  /** Orders (or other keys) held in memory while building; the projection's default when absent. */
+  readonly memoryLimit?: number;
   readonly onProgress?: (progress: RebuildProgress) => void;
 }
 
@@ -60,15 +62,19 @@ async function build(client: pg.PoolClient, options: RebuildOptions): Promise<Re
   const live = await ensureCheckpoint(client, projection.name, projection.version);
   const version = Math.max(live.version + 1, projection.version);
   const schemas = rebuildSchemas(projection, version);
-  const tables = await createBuildTables(client, projection, schemas.build);
+  const built = await createBuildTables(client, projection, schemas.build);
+  const applier = projection.open({ store: options.store, writeBack: true, ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }) });
   const progress = { applied: 0, position: START, lastRecordedAt: null as Date | null };
   const report = () => options.onProgress?.({ projection: projection.name, applied: progress.applied, position: progress.position, elapsedMs: Date.now() - started });
   try {
-    await applyUntilEnd(client, options, tables, progress, true, report);
+    await applyUntilEnd(client, options, applier, built.tables, progress, true, report);
+    await writeOut(client, applier.flush?.(), built.tables, true);
+    await built.createIndexes(client);
     await client.query('BEGIN');
     await lockCheckpoint(client, projection.name);
     // Events that arrived during the build; the live worker waits on the row lock meanwhile.
-    await applyUntilEnd(client, options, tables, progress, false, report);
+    await applyUntilEnd(client, options, applier, built.tables, progress, false, report);
+    await writeOut(client, applier.flush?.(), built.tables, false);
     await swapTables(client, projection, schemas.build, schemas.retired);
     await client.query(
       `UPDATE reporting.projection_checkpoints
@@ -93,41 +99,58 @@ interface BuildProgress {
   lastRecordedAt: Date | null;
 }
 
-/** Reads pages from `progress.position` to the readable end, applying each (in its own transaction when `ownTransactions`). */
+/**
+ * Reads pages from `progress.position` to the readable end and applies
+ * each (in its own transaction when `ownTransactions`). Three things
+ * overlap: the next page is read while this one is folded, and folded
+ * while the one before is written (the log and the build use separate
+ * connections).
+ */
 async function applyUntilEnd(
-  client: pg.PoolClient, options: RebuildOptions, tables: TableTargets, progress: BuildProgress,
+  client: pg.PoolClient, options: RebuildOptions, applier: Applier, tables: TableTargets, progress: BuildProgress,
   ownTransactions: boolean, report: () => void,
 ): Promise<void> {
   const { store, projection } = options;
   const limit = options.batchSize ?? 10_000;
   const types = projection.handles === 'all' ? {} : { types: projection.handles };
   let next = store.readAll({ after: progress.position, limit, ...types });
-  for (;;) {
-    const page = await next;
-    // Read the next page while this one is applied: the log and the build use separate connections.
-    if (!page.isEnd) next = store.readAll({ after: page.nextPosition, limit, ...types });
-    if (page.events.length > 0) {
-      await applyPage(client, projection, tables, page.events, ownTransactions).catch((error: unknown) => {
-        next.catch(() => undefined);
-        throw error;
-      });
+  let writing: Promise<void> | undefined;
+  try {
+    for (;;) {
+      const page = await next;
+      if (!page.isEnd) next = store.readAll({ after: page.nextPosition, limit, ...types });
+      if (page.events.length > 0) {
+        const prepared = await applier.prepare(page.events);
+        await writing;
+        writing = writeOut(client, prepared, tables, ownTransactions);
+      }
+      progress.applied += page.events.length;
+      progress.position = page.nextPosition;
+      progress.lastRecordedAt = page.events.at(-1)?.recordedAt ?? progress.lastRecordedAt;
+      report();
+      if (page.isEnd) break;
     }
-    progress.applied += page.events.length;
-    progress.position = page.nextPosition;
-    progress.lastRecordedAt = page.events.at(-1)?.recordedAt ?? progress.lastRecordedAt;
-    report();
-    if (page.isEnd) return;
+    await writing;
+  } catch (error) {
+    next.catch(() => undefined);
+    writing?.catch(() => undefined);
+    throw error;
   }
 }
 
-async function applyPage(client: pg.PoolClient, projection: Projection, tables: TableTargets, events: readonly RecordedEvent[], ownTransaction: boolean): Promise<void> {
-  if (!ownTransaction) return projection.apply(client, events, tables);
+async function writeOut(client: pg.PoolClient, prepared: PreparedBatch | undefined, tables: TableTargets, ownTransaction: boolean): Promise<void> {
+  if (!prepared) return;
+  if (!ownTransaction) {
+    await prepared.write(client, tables);
+    return prepared.committed();
+  }
   await client.query('BEGIN');
   try {
-    await projection.apply(client, events, tables);
+    await prepared.write(client, tables);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
+  prepared.committed();
 }

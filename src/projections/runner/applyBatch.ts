@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Position, RecordedEvent } from '../../eventstore/EventStore.js';
-import type { Projection, TableTargets } from '../Projection.js';
+import type { Applier, PreparedBatch, Projection, TableTargets } from '../Projection.js';
 import { isTransient } from '../../postgres/transientError.js';
 import { advanceCheckpoint, lockCheckpoint, markFailed } from './checkpoints.js';
 
@@ -16,29 +16,39 @@ export type BatchOutcome =
   | { readonly kind: 'moved' }
   | { readonly kind: 'failed'; readonly event: RecordedEvent; readonly error: Error };
 
+/** A batch of events, prepared (folded, rows built), ready to be written at `expected`. */
+export interface Batch {
+  readonly events: readonly RecordedEvent[];
+  readonly prepared: PreparedBatch;
+  /** The log up to here holds nothing else to apply: the checkpoint may move this far. */
+  readonly through?: Position;
+}
+
 /**
- * Applies `events` and advances the checkpoint in one transaction (to
- * `through` when given: the log up to there holds nothing else to apply). When the
- * batch fails, its events are retried one per transaction so that those
- * before the culprit are kept and the culprit itself is named, never skipped.
+ * Writes a prepared batch and advances the checkpoint in one transaction.
+ * When the batch fails, every uncommitted preparation is dropped and its
+ * events are applied again one per transaction, so that those before the
+ * culprit are kept and the culprit itself is named, never skipped.
  */
 export async function applyBatch(
-  client: pg.ClientBase, projection: Projection, tables: TableTargets,
-  events: readonly RecordedEvent[], expected: Expected, through?: Position,
+  client: pg.ClientBase, projection: Projection, applier: Applier, tables: TableTargets, batch: Batch, expected: Expected,
 ): Promise<BatchOutcome> {
   try {
-    return await applyInTransaction(client, projection, tables, events, expected, through);
+    return await applyInTransaction(client, projection, tables, batch, expected);
   } catch (error) {
+    applier.reset();
     if (isTransient(error)) throw error;
-    if (events.length === 1) return fail(client, projection, events[0]!, error);
+    if (batch.events.length === 1) return fail(client, projection, batch.events[0]!, error);
   }
   let position = expected.position;
-  for (const event of events) {
+  for (const event of batch.events) {
     try {
-      const outcome = await applyInTransaction(client, projection, tables, [event], { ...expected, position });
+      const prepared = await applier.prepare([event]);
+      const outcome = await applyInTransaction(client, projection, tables, { events: [event], prepared }, { ...expected, position });
       if (outcome.kind !== 'applied') return outcome;
       position = outcome.position;
     } catch (error) {
+      applier.reset();
       if (isTransient(error)) throw error;
       return fail(client, projection, event, error);
     }
@@ -47,10 +57,9 @@ export async function applyBatch(
 }
 
 async function applyInTransaction(
-  client: pg.ClientBase, projection: Projection, tables: TableTargets,
-  events: readonly RecordedEvent[], expected: Expected, through?: Position,
+  client: pg.ClientBase, projection: Projection, tables: TableTargets, batch: Batch, expected: Expected,
 ): Promise<BatchOutcome> {
-  const last = events.at(-1);
+  const last = batch.events.at(-1);
   if (last === undefined) return { kind: 'applied', position: expected.position };
   await client.query('BEGIN');
   try {
@@ -59,10 +68,11 @@ async function applyInTransaction(
       await client.query('ROLLBACK');
       return { kind: 'moved' };
     }
-    await projection.apply(client, events, tables);
-    const position = through !== undefined && through > last.position ? through : last.position;
-    await advanceCheckpoint(client, projection.name, { position, count: events.length, lastRecordedAt: last.recordedAt });
+    await batch.prepared.write(client, tables);
+    const position = batch.through !== undefined && batch.through > last.position ? batch.through : last.position;
+    await advanceCheckpoint(client, projection.name, { position, count: batch.events.length, lastRecordedAt: last.recordedAt });
     await client.query('COMMIT');
+    batch.prepared.committed();
     return { kind: 'applied', position };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

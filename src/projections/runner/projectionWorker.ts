@@ -3,12 +3,9 @@ import type { EventStore } from '../../eventstore/EventStore.js';
 import type { Logger } from '../../logger.js';
 import { holdClient } from '../../postgres/holdClient.js';
 import type { Projection } from '../Projection.js';
-import { reportingSchema, tablesIn } from '../sql.js';
 import { tryLockProjection, unlockProjection } from './advisoryLock.js';
-import { applyBatch, type Expected } from './applyBatch.js';
-import { ensureCheckpoint, passCheckpoint } from './checkpoints.js';
-import { Lookout, Serial, Throttle } from './lookout.js';
-import { eventBatches } from './eventBatches.js';
+import { ensureCheckpoint } from './checkpoints.js';
+import { follow } from './followLog.js';
 
 export interface WorkerOptions {
   readonly pool: pg.Pool;
@@ -19,6 +16,8 @@ export interface WorkerOptions {
   readonly idleMs: number;
   /** How often, at most, the checkpoint is moved past events the projection skips (default 1 s). */
   readonly skipEveryMs?: number;
+  /** Orders (or other keys) a projection keeps in memory; its default when absent. */
+  readonly memoryLimit?: number;
   /** Called once the session holds the lock and follows the log. */
   readonly onLeading?: () => void;
 }
@@ -56,55 +55,5 @@ export async function runWorkerSession(options: WorkerOptions, signal: AbortSign
   } finally {
     if (locked && !held.lost.aborted) await unlockProjection(client, projection.name).catch(() => undefined);
     held.release(broken);
-  }
-}
-
-async function follow(options: WorkerOptions, client: pg.PoolClient, start: Expected, stops: readonly AbortSignal[]): Promise<SessionEnd> {
-  const { projection, store, logger } = options;
-  const tables = tablesIn(reportingSchema, projection.tables);
-  // Our own controller, so leaving early also ends a subscription that waits for live events.
-  const session = new AbortController();
-  const stop = () => session.abort();
-  for (const signal of stops) {
-    signal.addEventListener('abort', stop, { once: true });
-    // A stop that came before the listener was attached would otherwise be missed.
-    if (signal.aborted) session.abort();
-  }
-  let expected = start;
-  const look = new Lookout(start.position);
-  const serial = new Serial();
-  const skipper = new Throttle(options.skipEveryMs ?? 1000, () => void serial.run(async () => {
-    const to = look.skippable(expected.position);
-    if (to === undefined || session.signal.aborted) return;
-    if (await passCheckpoint(client, projection.name, expected, to)) expected = { ...expected, position: to };
-  }).catch((error: unknown) => logger.warn({ err: error, projection: projection.name }, 'could not move the checkpoint past skipped events')));
-  try {
-    const events = look.taking(store.subscribeAll({
-      after: start.position, signal: session.signal, batchSize: options.batchSize,
-      ...(projection.handles === 'all' ? {} : { types: projection.handles }),
-      onProgress: (position) => {
-        look.scanned = position;
-        if (look.skippable(expected.position) !== undefined) skipper.poke();
-      },
-    }));
-    for await (const batch of eventBatches(events, { maxSize: options.batchSize, idleMs: options.idleMs })) {
-      if (session.signal.aborted) break;
-      // Everything taken is in this batch: its checkpoint may pass the events skipped after it too.
-      const through = look.skippable(batch.at(-1)?.position ?? expected.position);
-      const outcome = await serial.run(() => applyBatch(client, projection, tables, batch, expected, through));
-      if (outcome.kind === 'moved') return 'moved';
-      if (outcome.kind === 'failed') {
-        logger.error({ projection: projection.name, position: outcome.event.position, eventId: outcome.event.id, err: outcome.error },
-          `projection ${projection.name} stopped: ${outcome.event.type} at ${outcome.event.position} could not be applied`);
-        return 'failed';
-      }
-      expected = { ...expected, position: outcome.position };
-    }
-    return 'stopped';
-  } finally {
-    skipper.cancel();
-    for (const signal of stops) signal.removeEventListener('abort', stop);
-    session.abort();
-    await serial.idle();
   }
 }
