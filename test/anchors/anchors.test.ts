@@ -7,13 +7,13 @@ import { AnchorWriter } from '../../src/anchors/AnchorWriter.js';
 import { describeAnchorBreak } from '../../src/anchors/describeAnchorBreak.js';
 import { verifyAgainstAnchors } from '../../src/anchors/verifyAgainstAnchors.js';
 import { chainHash, hashedText } from '../../src/domain/auditHash.js';
-import type { EventStore } from '../../src/eventstore/EventStore.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
 import { verifyLog } from '../../src/eventstore/postgres/verifyLog.js';
 import { readStreamAll, someEvents } from '../eventstore/contract/contractHelpers.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { tempPath } from '../support/tempFile.js';
 import { runCli } from '../support/runCli.js';
+import { untilReadable } from '../support/untilReadable.js';
 
 /**
  * What an owner can do that the service's role cannot: switch the triggers
@@ -39,18 +39,6 @@ async function rewriteAsOwner(db: TestDatabase, streamId: string, revision: bigi
     await client.query('COMMIT');
   } finally {
     client.release();
-  }
-}
-
-/**
- * Anchors cover only readable events, and the horizon is cluster-wide: a
- * transaction of another test file can hold it back for a moment.
- */
-async function untilReadable(store: EventStore): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while ((await store.readLag()).eventsBehind > 0) {
-    if (Date.now() > deadline) throw new Error('appended events stayed unreadable for 20 s');
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

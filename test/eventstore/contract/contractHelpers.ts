@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore, EventToAppend, Position, RecordedEvent } from '../../../src/eventstore/EventStore.js';
+import { untilReadable } from '../../support/untilReadable.js';
+
+export { untilReadable };
 
 export function uniqueStream(prefix = 'contract'): string {
   return `${prefix}-${randomUUID()}`;
@@ -17,20 +20,6 @@ export async function readStreamAll(store: EventStore, streamId: string, fromRev
   const events: RecordedEvent[] = [];
   for await (const event of store.readStream(streamId, fromRevision === undefined ? undefined : { fromRevision })) events.push(event);
   return events;
-}
-
-/**
- * Waits until readers can see everything up to `position`. On PostgreSQL a
- * write transaction anywhere in the cluster (another test file creating its
- * database, say) holds the safe position back for a while; that is the
- * documented cost of gap safety, not a failure.
- */
-export async function untilReadable(store: EventStore, position: Position, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await store.readLag()).safePosition < position) {
-    if (Date.now() > deadline) throw new Error(`position ${position} did not become readable within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** Every event after `after` whose stream is in `streams`, paging with `limit`, once the head is readable. */

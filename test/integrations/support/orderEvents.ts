@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eventIdFor } from '../../../src/domain/idempotency.js';
 import type { EventStore, EventToAppend, RecordedEvent } from '../../../src/eventstore/EventStore.js';
 import { orderStreamId } from '../../../src/eventstore/streams.js';
+import { untilReadable } from '../../support/untilReadable.js';
 
 let clock = Date.parse('2026-03-02T08:00:00Z');
 
@@ -86,13 +87,7 @@ export function invoicePosted(orderKey: string, invoiceNumber: string, lines: { 
 export async function appendToOrder(store: EventStore, orderKey: string, events: readonly EventToAppend[]): Promise<RecordedEvent[]> {
   const streamId = orderStreamId(orderKey);
   const { position } = await store.append(streamId, events, { expectedRevision: 'any' });
-  // Readers see an event once no older transaction is in flight anywhere on the
-  // server (other test files share it): wait for that, so reads are deterministic.
-  const deadline = Date.now() + 10_000;
-  while ((await store.readLag()).safePosition < position) {
-    if (Date.now() > deadline) throw new Error(`event at ${position} did not become readable`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await untilReadable(store, position);
   const ids = new Set(events.map((e) => e.id));
   const recorded: RecordedEvent[] = [];
   for await (const event of store.readStream(streamId)) if (ids.has(event.id)) recorded.push(event);

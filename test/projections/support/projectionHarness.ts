@@ -4,6 +4,7 @@ import { createPostgresEventStore } from '../../../src/eventstore/postgres/Postg
 import { orderStreamId } from '../../../src/eventstore/streams.js';
 import type { DomainEvent } from '../../../src/domain/events.js';
 import { toAppend } from './orderEventBuilder.js';
+import { untilReadable } from '../../support/untilReadable.js';
 
 /** The real Postgres event store on a test database. */
 export function storeOn(pool: pg.Pool): EventStore {
@@ -17,8 +18,9 @@ export async function appendOrder(store: EventStore, orderKey: string, events: r
   }
 }
 
-/** Every event in the log, in order. */
+/** Every event in the log, in order, once everything appended so far is readable. */
 export async function readWholeLog(store: EventStore): Promise<RecordedEvent[]> {
+  await untilReadable(store);
   const all: RecordedEvent[] = [];
   let page = await store.readAll({ limit: 1000 });
   all.push(...page.events);
