@@ -6,6 +6,7 @@ import { ParkedEventRepository } from '../../src/integrations/ParkedEventReposit
 import { createLogger } from '../../src/logger.js';
 import { startService, type Service } from '../../src/main.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { untilReadable } from '../support/untilReadable.js';
 import { acceptedBody, placeOrderBody } from './support/payloads.js';
 
 const promtool = spawnSync('promtool', ['--version']).status === 0;
@@ -29,6 +30,7 @@ beforeAll(async () => {
     payload: { name: 'erp-mirror', url: 'http://127.0.0.1:9/hook', onFailure: 'park', startAfter: 'end' },
   });
   expect(created.statusCode).toBe(201);
+  await untilReadable(service.store);
   const [event] = (await service.store.readAll({ after: START, limit: 1 })).events;
   await new ParkedEventRepository(db.pool).park({
     integrator: 'erp-mirror', eventId: event!.id, position: String(event!.position), streamId: event!.streamId, orderKey: 'M-1',
