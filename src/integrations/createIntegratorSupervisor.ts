@@ -3,7 +3,7 @@ import type { SecretBox } from './SecretBox.js';
 import type { EventStore } from '../eventstore/EventStore.js';
 import type { Logger } from '../logger.js';
 import { holdClient } from '../postgres/holdClient.js';
-import { sleep } from './backoffDelay.js';
+import { sleep } from '../retry/backoff.js';
 import { CircuitBreaker } from './CircuitBreaker.js';
 import type { Fetch } from './deliverWebhook.js';
 import { IntegratorRepository, type IntegratorRunSpec } from './IntegratorRepository.js';

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '../eventstore/EventStore.js';
 import type { Logger } from '../logger.js';
-import { backoffDelay, sleep } from './backoffDelay.js';
+import { backoffDelay, sleep } from '../retry/backoff.js';
 import type { BreakerState, CircuitBreaker } from './CircuitBreaker.js';
 import { deliverWebhook, type Fetch } from './deliverWebhook.js';
 import type { IntegratorConfig } from './integratorConfig.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../src/integrations/backoffDelay.js';
+import { backoffDelay } from '../../src/retry/backoff.js';
 import { CircuitBreaker } from '../../src/integrations/CircuitBreaker.js';
 
 describe('the circuit breaker', () => {

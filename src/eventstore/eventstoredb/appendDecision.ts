@@ -1,5 +1,6 @@
 import type { AppendResult, EventToAppend, ExpectedRevision, RecordedEvent } from '../EventStore.js';
 import { WrongExpectedRevision } from '../WrongExpectedRevision.js';
+import type { Backoff } from '../../retry/backoff.js';
 
 /** A ledger event as read back from the server, with the id of the write that stored it. */
 export interface StoredEvent {
@@ -100,10 +101,7 @@ export function settleWrite(
     : { kind: 'replay', result: { ...result, idempotentReplay: true } };
 }
 
-/** Back-off between attempts of an `any` / `stream_exists` append that lost a race: jittered, doubling, capped. */
-export function retryDelayMs(attempt: number, random: number): number {
-  const ceiling = Math.min(250, 5 * 2 ** Math.min(attempt, 6));
-  return Math.round(ceiling / 2 + (ceiling / 2) * random);
-}
+/** Back-off between attempts of an `any` / `stream_exists` append that lost a race (full jitter, `src/retry/backoff.ts`). */
+export const anyRetryBackoff: Backoff = { baseMs: 10, maxMs: 250 };
 
 export const maxAnyAttempts = 20;

@@ -6,7 +6,8 @@ import { chainHash } from '../../domain/auditHash.js';
 import type { AppendResult, EventToAppend, ExpectedRevision } from '../EventStore.js';
 import { WrongExpectedRevision } from '../WrongExpectedRevision.js';
 import { prepareAppend } from '../prepareAppend.js';
-import { decideAppend, maxAnyAttempts, readPlanFor, retryDelayMs, settleWrite, type StoredEvent } from './appendDecision.js';
+import { backoffDelay } from '../../retry/backoff.js';
+import { anyRetryBackoff, decideAppend, maxAnyAttempts, readPlanFor, settleWrite, type StoredEvent } from './appendDecision.js';
 import { readLedgerEvent, toEventData, type ClientRecordedEvent } from './esdbEvent.js';
 import { isTransient } from './storeErrors.js';
 import { protectNewStream } from './streamAcl.js';
@@ -51,7 +52,7 @@ export async function esdbAppend(
       if (error instanceof WrongExpectedVersionError) {
         const retry = (expected === 'any' || expected === 'stream_exists') && attempt < maxAnyAttempts;
         if (retry) {
-          await new Promise((resolve) => setTimeout(resolve, retryDelayMs(attempt, Math.random())));
+          await new Promise((resolve) => setTimeout(resolve, backoffDelay(anyRetryBackoff, attempt)));
           continue;
         }
         const now = typeof error.actualState === 'bigint' ? error.actualState : 'no_stream';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { EventToAppend } from '../../../src/eventstore/EventStore.js';
-import { decideAppend, readPlanFor, retryDelayMs, settleWrite, type StoredEvent } from '../../../src/eventstore/eventstoredb/appendDecision.js';
+import { backoffDelay } from '../../../src/retry/backoff.js';
+import { anyRetryBackoff, decideAppend, readPlanFor, settleWrite, type StoredEvent } from '../../../src/eventstore/eventstoredb/appendDecision.js';
 import { readLedgerEvent } from '../../../src/eventstore/eventstoredb/esdbEvent.js';
 import { clientRecord } from './clientShapes.js';
 
@@ -84,10 +85,10 @@ describe('recognising what a write did from what stands at its revisions', () =>
 });
 
 describe('backing off between attempts that lost a race', () => {
-  it('waits longer each time, with jitter, and never more than a quarter second', () => {
-    expect(retryDelayMs(1, 0)).toBe(5);
-    expect(retryDelayMs(1, 1)).toBe(10);
-    expect(retryDelayMs(4, 0.5)).toBeGreaterThan(retryDelayMs(2, 0.5));
-    expect(Math.max(...Array.from({ length: 30 }, (_, i) => retryDelayMs(i, 1)))).toBe(250);
+  it('waits up to twice as long each time, with full jitter, and never a quarter second or more', () => {
+    const longest = (attempt: number) => backoffDelay(anyRetryBackoff, attempt, () => 0.999999);
+    expect([1, 2, 3, 4, 5].map(longest)).toEqual([9, 19, 39, 79, 159]);
+    expect(Math.max(...Array.from({ length: 30 }, (_, i) => longest(i + 1)))).toBe(249);
+    expect(backoffDelay(anyRetryBackoff, 3, () => 0)).toBe(0);
   });
 });
