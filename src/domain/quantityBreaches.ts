@@ -22,8 +22,10 @@ const checkedBy: Partial<Record<FactEvent['type'], readonly (keyof typeof condit
   LineCancelled: ['I5'],
   OrderLineChanged: ['I5', 'I7'],
   InventoryAllocated: ['I6'],
+  // A later revision of a compensating fact that compensates less puts the quantity back up.
+  InventoryDeallocated: ['I6'],
   ShipmentConfirmed: ['I7'],
-  ShipmentReversed: ['I9', 'I10a'],
+  ShipmentReversed: ['I6', 'I7', 'I9', 'I10a'],
   DeliveryConfirmed: ['DLV'],
   InvoicePosted: ['I9'],
   ReturnAuthorized: ['I10a'],

@@ -107,6 +107,15 @@ describe('soft invariants: the fact is recorded and an exception raised', () => 
     const policy = { ...defaultDomainPolicy, overshipTolerance: 0.2, flagImplicitAllocation: false };
     given(...allocatedAll).when(f.fact(f.shipped({ 1: 12 })), policy).then([f.shipped({ 1: 12 })]);
   });
+  it('I7: flags a later revision of a reversal that reverses less, when it puts shipped back above net', () => {
+    // Line 2: 4 shipped, reversed in full (back to reserved), then cancelled (net 0); revision 2 of the reversal takes back only 1, so 3 are shipped again.
+    const history = [...base, f.allocated({ 2: 4 }), f.shipped({ 2: 4 }), f.shipmentReversed({ 2: 4 }), f.cancelled({ 2: 4 })];
+    given(...history).when(f.fact(f.shipmentReversed({ 2: 1 }, { revision: 2 }))).thenRaises('OVERSHIPPED');
+  });
+  it('I6: flags a later revision of a deallocation that releases less, when it puts the reservation back above net', () => {
+    const history = [...base, f.allocated({ 2: 4 }), f.deallocated({ 2: 4 }), f.cancelled({ 2: 4 })];
+    given(...history).when(f.fact(f.deallocated({ 2: 1 }, { revision: 2 }))).thenRaises('ALLOCATION_EXCEEDS_NET');
+  });
   it('I8: treats a shipment without allocation as an implicit allocation', () => {
     given(...base).when(f.fact(f.shipped({ 1: 10 }))).thenRaises('IMPLICIT_ALLOCATION');
   });
