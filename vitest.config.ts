@@ -9,8 +9,10 @@ export default defineConfig({
     // Each file gets its own database, so files may run in parallel; the
     // 2-core machines this runs on gain nothing from more than two workers.
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: the property tests take tens of seconds on a quiet 2-core machine
+    // and several times that on a loaded one; a hung test still fails.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     reporters: ['default'],
   },
 });
