@@ -17,7 +17,7 @@ export interface SystemSync {
   readonly inStep: number;
   readonly behind: number;
   readonly failing: number;
-  /** Open value of the orders behind or failing (summed across currencies). */
+  /** Open value of the orders behind or failing, in the currency asked for (orders in others are counted, not valued). */
   readonly valueAtRisk: number;
   readonly oldestGapSince: string | null;
   readonly lastReflectedAt: string | null;
@@ -30,17 +30,18 @@ const stateRank = `CASE state WHEN 'failing' THEN 0 WHEN 'behind' THEN 1 ELSE 2 
 
 /**
  * Every downstream system: integrators (even those with nothing to deliver
- * yet) and consumers, worst first: by value at risk, then failing before
+ * yet) and consumers, worst first: by value at risk (of the orders in
+ * `currency`; an order without one counts as in it), then failing before
  * behind. A stopped integrator is failing whatever its orders say.
  */
-export async function syncSummary(pool: pg.Pool): Promise<SystemSync[]> {
+export async function syncSummary(pool: pg.Pool, currency: string): Promise<SystemSync[]> {
   const { rows } = await pool.query<SystemSync>(
     `WITH per_system AS (
        SELECT kind, system, bool_or(crm) AS crm, count(*)::int AS orders,
               (count(*) FILTER (WHERE state = 'in_step'))::int AS in_step,
               (count(*) FILTER (WHERE state = 'behind'))::int AS behind,
               (count(*) FILTER (WHERE state = 'failing'))::int AS failing,
-              round(coalesce(sum(value_at_risk) FILTER (WHERE state <> 'in_step'), 0), 2)::float8 AS value_at_risk,
+              round(coalesce(sum(value_at_risk) FILTER (WHERE state <> 'in_step' AND coalesce(currency, $1) = $1), 0), 2)::float8 AS value_at_risk,
               min(behind_since) FILTER (WHERE state <> 'in_step') AS oldest_gap_since,
               max(reflected_at) AS last_reflected_at
          FROM reporting.sync_state GROUP BY kind, system
@@ -60,6 +61,7 @@ export async function syncSummary(pool: pg.Pool): Promise<SystemSync[]> {
             oldest_gap_since AS "oldestGapSince", last_reflected_at AS "lastReflectedAt", stopped, paused
        FROM systems
       ORDER BY value_at_risk DESC, CASE WHEN failing > 0 OR stopped THEN 0 WHEN behind > 0 THEN 1 ELSE 2 END, system`,
+    [currency],
   );
   return rows.map((row) => ({ ...row, oldestGapSince: iso(row.oldestGapSince), lastReflectedAt: iso(row.lastReflectedAt) }));
 }

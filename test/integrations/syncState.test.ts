@@ -136,4 +136,16 @@ describe('the sync state of a consumer that acknowledges', () => {
     const { systems } = await get('/v1/sync');
     expect(systems).toContainEqual(expect.objectContaining({ kind: 'consumer', system: 'crm-app', crm: true, state: 'failing', inStep: 1, behind: 2, failing: 1, valueAtRisk: 1575 }));
   });
+
+  it('values the orders at risk in one currency, the one most orders are in unless asked for another', async () => {
+    await appendToOrder(store, 'AK-EUR', [orderReceived('AK-EUR', lines, 'EUR')]);
+    await waitUntilCaughtUp(runner);
+    const crmApp = (body: { systems: { system: string }[] }) => body.systems.find((s) => s.system === 'crm-app');
+    const usd = await get('/v1/sync');
+    expect(usd).toMatchObject({ currency: 'USD', currencies: ['USD', 'EUR'] });
+    expect(crmApp(usd)).toMatchObject({ behind: 3, valueAtRisk: 1575 });
+    const eur = await get('/v1/sync?currency=EUR');
+    expect(eur.currency).toBe('EUR');
+    expect(crmApp(eur)).toMatchObject({ behind: 3, valueAtRisk: 525 });
+  });
 });

@@ -14,26 +14,29 @@ export interface LiveStreamOptions {
 const recentLimit = 20;
 
 /**
- * Server-sent events for the dashboard: whenever the `orders` and
- * `audit_trail` projections have moved, one `changed` message with the new
- * events from the audit trail (newest last, at most 20), so the page
- * refreshes figures that already include them; first a `hello` with the
- * latest 20 events already applied. Polling one checkpoint row a
- * second per viewer is cheaper than following the log itself.
+ * Server-sent events for the dashboard: whenever the order read models
+ * (`orders`, `audit_trail`, `sync_acks`) have moved, or an integrator
+ * delivered (its checkpoint moved: the sync figures changed without a new
+ * event), one `changed` message with the new events from the audit trail
+ * (newest last, at most 20; none for a delivery), so the page refreshes
+ * figures that already include them; first a `hello` with the latest 20
+ * events already applied. Polling a few checkpoint rows a second per viewer
+ * is cheaper than following the log itself.
  */
 export async function liveStream(request: FastifyRequest, reply: FastifyReply, options: LiveStreamOptions): Promise<void> {
   const { raw, closed, end } = openEventStream(request, reply, options.shutdown);
-  let last = await seenPosition(options.pool);
+  let { position: last, deliveries } = await seen(options.pool);
   let lastBeat = Date.now();
   raw.write(`event: hello\nid: ${last}\ndata: ${JSON.stringify({ position: last, events: await recentEvents(options.pool, '', last) })}\n\n`);
   try {
     while (!closed.aborted) {
       await new Promise((resolve) => setTimeout(resolve, options.pollMs));
       if (closed.aborted) break;
-      const position = await seenPosition(options.pool);
-      if (position !== last) {
-        raw.write(`event: changed\nid: ${position}\ndata: ${JSON.stringify({ position, events: await recentEvents(options.pool, last, position) })}\n\n`);
-        last = position;
+      const now = await seen(options.pool);
+      if (now.position !== last || now.deliveries !== deliveries) {
+        const events = now.position === last ? [] : await recentEvents(options.pool, last, now.position);
+        raw.write(`event: changed\nid: ${now.position}\ndata: ${JSON.stringify({ position: now.position, events })}\n\n`);
+        ({ position: last, deliveries } = now);
         lastBeat = Date.now();
       } else if (Date.now() - lastBeat >= options.heartbeatMs) {
         raw.write(': heartbeat\n\n');
@@ -59,10 +62,11 @@ async function recentEvents(pool: pg.Pool, after: string, upTo: string): Promise
   return rows;
 }
 
-/** The position both order read models have reached (the slower of the two). */
-async function seenPosition(pool: pg.Pool): Promise<string> {
-  const { rows } = await pool.query<{ position: string | null }>(
-    "SELECT min(position) AS position FROM reporting.projection_checkpoints WHERE name IN ('orders', 'audit_trail')",
+/** The position every order read model has reached (the slowest), and every integrator's checkpoint. */
+async function seen(pool: pg.Pool): Promise<{ position: string; deliveries: string }> {
+  const { rows } = await pool.query<{ position: string | null; deliveries: string | null }>(
+    `SELECT (SELECT min(position) FROM reporting.projection_checkpoints WHERE name IN ('orders', 'audit_trail', 'sync_acks')) AS position,
+            (SELECT string_agg(name || ' ' || position, ',' ORDER BY name) FROM integration.integrator_checkpoints) AS deliveries`,
   );
-  return rows[0]?.position ?? '';
+  return { position: rows[0]?.position ?? '', deliveries: rows[0]?.deliveries ?? '' };
 }

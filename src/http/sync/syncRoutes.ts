@@ -11,6 +11,7 @@ import { problem, sendProblem } from '../problem.js';
 import type { Fetch } from '../../integrations/deliverWebhook.js';
 import { resendOrders } from '../../integrations/resendOrders.js';
 import { orderSync, syncSummary, systemOrders } from '../../integrations/syncReport.js';
+import { currenciesOf } from '../../projections/reports/periodSummary.js';
 
 export interface SyncRoutesOptions {
   readonly pool: pg.Pool;
@@ -25,7 +26,7 @@ const isoTime = z.string().nullable();
 const systemSchema = z.object({
   kind: z.enum(['integrator', 'consumer']), system: z.string(), crm: z.boolean(), state,
   orders: z.number().int(), inStep: z.number().int(), behind: z.number().int(), failing: z.number().int(),
-  valueAtRisk: z.number(), oldestGapSince: isoTime, lastReflectedAt: isoTime, stopped: z.boolean(), paused: z.boolean(),
+  valueAtRisk: z.number().describe('Open value of the orders not in step, in `currency`, rounded to cents.'), oldestGapSince: isoTime, lastReflectedAt: isoTime, stopped: z.boolean(), paused: z.boolean(),
 });
 const orderRowSchema = z.object({
   kind: z.enum(['integrator', 'consumer']), system: z.string(), orderKey: z.string(), state,
@@ -61,8 +62,19 @@ export function syncRoutes(options: SyncRoutesOptions): FastifyPluginAsync {
 
     app.get('/v1/sync', {
       config: { scope: 'read' },
-      schema: { tags, summary: 'Each downstream system: in step, behind or failing, with the value at risk; worst first', response: { 200: z.object({ systems: z.array(systemSchema) }) } },
-    }, async () => ({ systems: await syncSummary(pool) }));
+      schema: {
+        tags, summary: 'Each downstream system: in step, behind or failing, with the value at risk; worst first',
+        querystring: z.object({ currency: z.string().length(3).optional().describe('Currency of the value at risk (default: the one most orders are in, as in the summary).') }),
+        response: { 200: z.object({
+          currency: z.string(), currencies: z.array(z.string()).describe('Every currency the ledger has orders in; values at risk cover `currency` only.'),
+          systems: z.array(systemSchema),
+        }) },
+      },
+    }, async (request) => {
+      const currencies = await currenciesOf(pool);
+      const currency = request.query.currency ?? currencies[0] ?? 'USD';
+      return { currency, currencies, systems: await syncSummary(pool, currency) };
+    });
 
     app.get('/v1/sync/:system/orders', {
       config: { scope: 'read' },

@@ -45,8 +45,8 @@ export async function periodSummary(db: Pick<pg.Pool, 'query'>, q: SummaryQuery)
 
 export type PeriodSummary = Awaited<ReturnType<typeof periodSummary>>;
 
-/** Currencies of the orders the ledger knows, most orders first. */
-async function currenciesOf(db: Pick<pg.Pool, 'query'>): Promise<string[]> {
+/** Currencies of the orders the ledger knows, most orders first: the first is the default of every money figure. */
+export async function currenciesOf(db: Pick<pg.Pool, 'query'>): Promise<string[]> {
   const { rows } = await db.query<{ currency: string }>(
     'SELECT currency FROM reporting.crm_orders WHERE currency IS NOT NULL GROUP BY currency ORDER BY count(*) DESC, currency',
   );

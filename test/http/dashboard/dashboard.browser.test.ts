@@ -5,16 +5,22 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardRoutes } from '../../../src/http/dashboard/dashboardRoutes.js';
+import { syncRoutes } from '../../../src/http/sync/syncRoutes.js';
 import { orderStreamId } from '../../../src/eventstore/streams.js';
 import { waitUntilCaughtUp } from '../../../src/projections/projectionStatus.js';
 import { generateDay } from '../../../src/simulator/generateDay.js';
 import { submitDay } from '../../../src/simulator/submitDay.js';
 import { createReportingApp, type ReportingApp } from '../../projections/support/reportingApp.js';
+import { testSecrets } from '../../support/testSecrets.js';
 
 // Debian's chromium (installed by .ci/run); a test tool cannot download a browser here.
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshotPath = process.env.DASHBOARD_SCREENSHOT ?? join(tmpdir(), 'order-ledger-dashboard.png');
 const dayMs = 86_400_000;
+
+/** GET /v1/sync's figures of one system, as the sync panel's rows carry them. */
+const syncFigures = ({ state, orders, inStep, behind, failing, valueAtRisk, oldestGapSince, lastReflectedAt }: Record<string, unknown>) =>
+  ({ state, orders, inStep, behind, failing, valueAtRisk, oldestGapSince, lastReflectedAt });
 
 /** The value at a dotted path of the summary, as the page's `data-figure` names it. */
 const at = (summary: unknown, path: string) => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], summary);
@@ -28,16 +34,50 @@ describe.skipIf(!existsSync(chromiumPath) && process.env.CI !== 'true')('the das
   const requested: string[] = [];
   const summary = async (query = '') => (await t.app.inject({ method: 'GET', url: `/v1/reports/summary${query}`, headers: { authorization: `Bearer ${t.readKey}` } })).json();
   const figuresOnPage = () => page.$$eval('[data-figure]', (els) => els.map((e) => [e.getAttribute('data-figure')!, JSON.parse(e.getAttribute('data-value')!)] as [string, unknown]));
+  const syncOnPage = () => page.$$eval('#panel-sync tr[data-sync]', (els) => els.map((e) => [e.getAttribute('data-sync'), JSON.parse(e.getAttribute('data-value')!), e.getAttribute('data-currency')] as [string, Record<string, unknown>, string]));
+  const syncExpected = async () => {
+    const body = (await t.app.inject({ method: 'GET', url: '/v1/sync', headers: { authorization: `Bearer ${t.readKey}` } })).json();
+    return (body.systems as Record<string, unknown>[]).map((s) => [`${s.kind}:${s.system}`, syncFigures(s), body.currency]);
+  };
+  /** Three consumers acknowledge: one everything (in step), one part of some orders (behind), one rejects an event (failing). */
+  const acknowledge = async () => {
+    const { rows } = await t.db.pool.query<{ order_key: string }>('SELECT order_key FROM reporting.crm_orders ORDER BY order_key');
+    const eventIds = async (orderKey: string) => {
+      const ids: string[] = [];
+      for await (const e of t.store.readStream(orderStreamId(orderKey))) ids.push(e.id);
+      return ids;
+    };
+    const ack = (consumer: string, orderKey: string, ids: string[], outcome = 'ACCEPTED') => ({
+      orderRef: orderKey, type: 'IntegrationAcknowledged', occurredAt: new Date().toISOString(), sourceDocument: { type: 'Receipt', id: `${consumer}-${orderKey}` },
+      data: { consumer, eventIds: ids, outcome, ackAt: new Date().toISOString() },
+    });
+    const items = [];
+    for (const [i, { order_key: key }] of rows.entries()) {
+      const ids = await eventIds(key);
+      items.push(ack('bi-warehouse', key, ids));
+      if (i % 3 === 0) items.push(ack('crm-app', key, i % 2 === 0 ? ids : ids.slice(0, 1)));
+      if (i === 5) items.push(ack('erp-status', key, ids.slice(-1), 'REJECTED'));
+      if (i > 5 && i < 15) items.push(ack('erp-status', key, ids));
+    }
+    for (let i = 0; i < items.length; i += 500) {
+      const response = await fetch(`${url}/v1/batches`, {
+        method: 'POST', headers: { authorization: `Bearer ${t.systemKeys.CRM}`, 'content-type': 'application/json' }, body: JSON.stringify({ items: items.slice(i, i + 500) }),
+      });
+      expect(((await response.json()) as { counts: unknown }).counts, 'acknowledgements').toMatchObject({ accepted: Math.min(500, items.length - i) });
+    }
+    await waitUntilCaughtUp(t.runner);
+  };
 
   beforeAll(async () => {
     expect(existsSync(chromiumPath), `no Chromium at ${chromiumPath}: apt-get install -y chromium`).toBe(true);
-    t = await createReportingApp(({ pool, store }) => [dashboardRoutes({ pool, store, livePollMs: 200 })]);
+    t = await createReportingApp(({ pool, store }) => [dashboardRoutes({ pool, store, livePollMs: 200 }), syncRoutes({ pool, store, secrets: testSecrets })]);
     url = await t.app.listen({ port: 0, host: '127.0.0.1' });
     // A seeded day in the last week, cut at now so some orders are still open.
     const start = new Date(Math.floor((Date.now() - 6 * dayMs) / dayMs) * dayMs);
     const day = [...generateDay({ orders: 120, seed: 42, days: 2, start, cutoff: new Date() })];
     expect((await submitDay(day, { url, keys: t.systemKeys, concurrency: 6 })).serverErrors).toBe(0);
     await waitUntilCaughtUp(t.runner);
+    await acknowledge();
     browser = await chromium.launch({
       executablePath: chromiumPath,
       args: ['--disable-background-networking', '--disable-dev-shm-usage', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
@@ -67,6 +107,14 @@ describe.skipIf(!existsSync(chromiumPath) && process.env.CI !== 'true')('the das
     expect(loadMs).toBeLessThan(3000);
     await page.locator('#activity li').first().waitFor();
     console.log(`dashboard overview shown ${loadMs} ms after sign-in`);
+  });
+
+  it('shows each downstream system in step, behind or failing, with the value at risk and since when, as GET /v1/sync does', async () => {
+    const expected = await syncExpected();
+    expect(expected.map(([, f]) => (f as { state: string }).state).sort()).toEqual(['behind', 'failing', 'in_step']);
+    expect(await syncOnPage()).toEqual(expected);
+    const failing = page.locator('#panel-sync tr[data-sync="consumer:erp-status"]');
+    expect(await failing.textContent()).toMatch(/failing.*USD/);
   });
 
   it('keeps filters in the URL, and the filtered figures equal the endpoint\'s', async () => {
@@ -121,6 +169,9 @@ describe.skipIf(!existsSync(chromiumPath) && process.env.CI !== 'true')('the das
     expect(response.status).toBe(201);
     await page.locator(`#activity li[data-order="${orderKey}"]`).waitFor({ timeout: 15_000 });
     await expect.poll(async () => JSON.parse((await figure.getAttribute('data-value'))!), { timeout: 15_000 }).toBe(before + 1);
+    // Every consumer is now due the new order: the one that was in step is behind, on the page as in GET /v1/sync.
+    await expect.poll(async () => (await syncOnPage()).find(([system]) => system === 'consumer:bi-warehouse')?.[1].state, { timeout: 15_000 }).toBe('behind');
+    expect(await syncOnPage()).toEqual(await syncExpected());
   });
 
   it('loads everything from the service itself (works offline, no CDN)', () => {

@@ -1,9 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dashboardRoutes } from '../../../src/http/dashboard/dashboardRoutes.js';
+import { integratorConfigSchema } from '../../../src/integrations/integratorConfig.js';
+import { IntegratorRepository } from '../../../src/integrations/IntegratorRepository.js';
 import { waitUntilCaughtUp } from '../../../src/projections/projectionStatus.js';
 import { appendOrder } from '../../projections/support/projectionHarness.js';
 import { createReportingApp, type ReportingApp } from '../../projections/support/reportingApp.js';
 import { happyOrder } from '../../projections/support/scenarios.js';
+import { testSecret } from '../../integrations/support/integratorHarness.js';
+import { testSecrets } from '../../support/testSecrets.js';
 
 describe('dashboard routes', () => {
   let t: ReportingApp;
@@ -40,8 +44,11 @@ describe('dashboard routes', () => {
     const body = response.json();
     expect(body.verification).toEqual({ ok: true, checked: happyOrder('D-1').events.length });
     expect(body.events[0]).toMatchObject({ revision: 0, type: 'OrderReceived', system: { kind: 'CRM' } });
-    expect(body.events[0]).not.toHaveProperty('data');
+    // docs/roles.md: who, which system, when, correlation and source document; payloads, hashes and cross-order search stay audit.
+    expect(Object.keys(body.events[0]).sort()).toEqual(['actor', 'correlationId', 'occurredAt', 'recordedAt', 'revision', 'sourceDocument', 'system', 'type']);
+    expect(body.events[0].correlationId).toEqual(expect.any(String));
     expect((await get('/v1/orders/D-1/history')).statusCode).toBe(403);
+    expect((await get(`/v1/correlations/${body.events[0].correlationId}`)).statusCode).toBe(403);
     expect((await get('/v1/reports/orders/NOPE/timeline')).statusCode).toBe(404);
   });
 
@@ -49,7 +56,7 @@ describe('dashboard routes', () => {
     expect((await get('/v1/dashboard/live', {})).statusCode).toBe(401);
   });
 
-  it('streams a hello with the latest events, then a change when the read models move', async () => {
+  it('streams a hello with the latest events, then a change when the read models move or an integrator delivers', async () => {
     const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const controller = new AbortController();
     const response = await fetch(`${url}/v1/dashboard/live`, { headers: { authorization: `Bearer ${t.readKey}` }, signal: controller.signal });
@@ -63,6 +70,12 @@ describe('dashboard routes', () => {
     expect(text).toContain('"orderKey":"D-1"');
     await appendOrder(t.store, 'D-2', happyOrder('D-2').events);
     await until(/event: changed\nid: .*\ndata: .*"D-2".*\n\n/);
+    // An integrator's delivery moves the sync figures without a new event: a change with no events.
+    await new IntegratorRepository(t.db.pool, testSecrets).upsert(integratorConfigSchema.parse({ name: 'erp-hook', url: 'http://127.0.0.1:9/x', secret: testSecret }), 'api');
+    const head = await t.store.headPosition();
+    await t.db.pool.query("UPDATE integration.integrator_checkpoints SET position = $1 WHERE name = 'erp-hook'", [head]);
+    text = '';
+    await until(/event: changed\nid: .*\ndata: \{"position":"[^"]*","events":\[\]\}\n\n/);
     controller.abort();
   });
 });

@@ -31,7 +31,7 @@ export function ledgerEvent(orderKey: string, type: string, data: unknown, syste
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 
-export function orderReceived(orderKey: string, lines: { lineNo: number; qty: number; price: number }[]): EventToAppend {
+export function orderReceived(orderKey: string, lines: { lineNo: number; qty: number; price: number }[], currency = 'USD'): EventToAppend {
   return ledgerEvent(orderKey, 'OrderReceived', {
     orderKey,
     channel: 'ECOMMERCE',
@@ -40,9 +40,9 @@ export function orderReceived(orderKey: string, lines: { lineNo: number; qty: nu
     soldTo: { id: 'C-1' },
     shipTo: { id: 'C-1-S' },
     billTo: { id: 'C-1' },
-    currency: 'USD',
+    currency,
     requestedShipDate: '2026-03-05',
-    lines: lines.map((l) => ({ lineNo: l.lineNo, sku: `SKU-${l.lineNo}`, uom: 'EA', qty: l.qty, unitNetPrice: usd(l.price) })),
+    lines: lines.map((l) => ({ lineNo: l.lineNo, sku: `SKU-${l.lineNo}`, uom: 'EA', qty: l.qty, unitNetPrice: { amount: l.price, currency } })),
   }, { kind: 'ECOMMERCE', instance: 'shop-1' });
 }
 

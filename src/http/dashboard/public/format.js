@@ -23,12 +23,12 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-/** A table of rows; `columns` are [heading, row => cell]. */
-export function table(columns, rows, empty = 'None') {
+/** A table of rows; `columns` are [heading, row => cell]; `rowAttrs(row)` gives each row's attributes. */
+export function table(columns, rows, empty = 'None', rowAttrs = () => ({})) {
   if (rows.length === 0) return h('p', { class: 'empty' }, empty);
   return h('table', {},
     h('thead', {}, h('tr', {}, columns.map(([title]) => h('th', {}, title)))),
-    h('tbody', {}, rows.map((r) => h('tr', {}, columns.map(([, cell]) => h('td', {}, cell(r)))))));
+    h('tbody', {}, rows.map((r) => h('tr', rowAttrs(r), columns.map(([, cell]) => h('td', {}, cell(r)))))));
 }
 
 /** A link inside the page (handled by the router, no reload). */

@@ -4,12 +4,13 @@ import { overviewPanels } from './overviewPanels.js';
 
 async function load(filters) {
   const query = new URLSearchParams(filters);
-  const [summary, projections, integrators] = await Promise.all([
+  const [summary, projections, integrators, sync] = await Promise.all([
     getJson(`/v1/reports/summary?${query}`),
     getJson('/v1/projections'),
     getJson('/v1/integrators').catch(() => ({ integrators: [] })),
+    getJson('/v1/sync').catch(() => null),
   ]);
-  return { summary, projections: projections.items, integrators: integrators.integrators };
+  return { summary, projections: projections.items, integrators: integrators.integrators, sync };
 }
 
 function describe(s) {

@@ -78,6 +78,25 @@ const health = {
   },
 };
 
+const syncStates = { in_step: 'in step', behind: 'behind', failing: 'failing' };
+const syncFigures = ['state', 'orders', 'inStep', 'behind', 'failing', 'valueAtRisk', 'oldestGapSince', 'lastReflectedAt'];
+
+const sync = {
+  id: 'sync', title: 'Downstream sync: does each system show what the ledger knows?', wide: true,
+  render(el, { sync: s }) {
+    if (!s) return el.replaceChildren(h('p', { class: 'empty' }, 'Sync state unavailable'));
+    const since = (at) => (at ? `${time(at)} (${duration((Date.now() - Date.parse(at)) / 1000)} ago)` : '—');
+    // Each row carries GET /v1/sync's figures of its system unformatted (data-value), as the key figures do.
+    el.replaceChildren(table([
+      ['System', (x) => h('span', {}, x.system, h('span', { class: 'note' }, ` ${x.kind}${x.crm ? ' · CRM' : ''}${x.stopped ? ' · stopped' : ''}${x.paused ? ' · paused' : ''}`))],
+      ['State', (x) => h('span', { class: `state ${x.state}` }, syncStates[x.state])],
+      ['In step', (x) => `${int(x.inStep)} of ${int(x.orders)}`], ['Behind', (x) => int(x.behind)], ['Failing', (x) => int(x.failing)],
+      ['At risk', (x) => money(x.valueAtRisk, s.currency)], ['Behind since', (x) => since(x.oldestGapSince)], ['Last reflected', (x) => time(x.lastReflectedAt)],
+    ], s.systems, 'No downstream system delivers to or acknowledges the ledger',
+    (x) => ({ 'data-sync': `${x.kind}:${x.system}`, 'data-value': JSON.stringify(Object.fromEntries(syncFigures.map((f) => [f, x[f]]))), 'data-currency': s.currency })));
+  },
+};
+
 const activity = {
   id: 'activity', title: 'Live: latest events',
   render(el, { recent }) {
@@ -88,7 +107,7 @@ const activity = {
 
 /**
  * The overview's panels, in page order. A panel is an id, a title and a
- * render(element, data); adding one (say, sync status) is one entry here
- * and, if it needs more data, one fetch in overview.js.
+ * render(element, data); adding one is one entry here and, if it needs
+ * more data, one fetch in overview.js.
  */
-export const overviewPanels = [kpis, backlog, fillRate, exceptions, breaches, health, activity];
+export const overviewPanels = [kpis, backlog, fillRate, exceptions, breaches, sync, health, activity];
