@@ -10,6 +10,8 @@ const optionalText = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
+const otlpProtocols = ['http/protobuf', 'http/json'] as const;
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** The environment variables the service reads, with their defaults. */
@@ -48,7 +50,28 @@ export const configSchema = z.object({
   LEDGER_ANCHOR_KEY_FILE: optionalText.describe('the Ed25519 key that signs anchors, created when missing, never in the database (default $LEDGER_DATA_DIR/anchor-signing-key.pem)'),
   LEDGER_ANCHOR_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600).describe('how often the service anchors the log; 0: only by order-ledger anchor'),
   LEDGER_ANCHOR_WEBHOOK_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()).describe('also POST every anchor here'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()).describe('turns tracing on: the OTLP/HTTP collector spans are sent to (e.g. http://collector:4318)'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()).describe('also turns tracing on: the full URL for traces alone (…/v1/traces); wins over the one above'),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(otlpProtocols, { error: 'must be http/protobuf or http/json (grpc is not supported)' }).default('http/protobuf').describe('how spans are encoded for the collector'),
+  OTEL_EXPORTER_OTLP_HEADERS: optionalText.describe('headers sent to the collector, key=value,key=value (never logged)'),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).default('order-ledger').describe('service.name on every span'),
+  OTEL_TRACES_SAMPLER: optionalText.describe('which requests are traced, as OpenTelemetry names samplers (default parentbased_always_on)'),
+  OTEL_TRACES_SAMPLER_ARG: optionalText.describe("the sampler's argument, e.g. 0.1 for parentbased_traceidratio"),
 });
+
+/** What the tracing bootstrap reads; the exporter and SDK read the OTEL_* variables themselves. */
+export interface TracingConfig {
+  protocol: (typeof otlpProtocols)[number];
+  serviceName: string;
+}
+
+/** The OTEL_* settings alone, validated before the rest of the program is loaded. */
+export function loadTracingConfig(env: NodeJS.ProcessEnv = process.env): TracingConfig {
+  const otel = Object.keys(configSchema.shape).filter((name) => name.startsWith('OTEL_')).map((name) => [name, true] as const);
+  const parsed = configSchema.pick(Object.fromEntries(otel) as { [K in keyof typeof configSchema.shape as K extends `OTEL_${string}` ? K : never]: true }).safeParse(env);
+  if (!parsed.success) throw configErrorOf(parsed.error.issues);
+  return { protocol: parsed.data.OTEL_EXPORTER_OTLP_PROTOCOL, serviceName: parsed.data.OTEL_SERVICE_NAME };
+}
 
 /** Typed, validated settings, read once at start. */
 export interface Config {
@@ -98,16 +121,13 @@ export class ConfigError extends Error {
   }
 }
 
+function configErrorOf(issues: readonly z.core.$ZodIssue[]): ConfigError {
+  return new ConfigError(issues.map((issue) => ({ variable: String(issue.path[0] ?? '(environment)'), reason: issue.message })));
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
-        variable: String(issue.path[0] ?? '(environment)'),
-        reason: issue.message,
-      })),
-    );
-  }
+  if (!parsed.success) throw configErrorOf(parsed.error.issues);
   const e = parsed.data;
   if (e.LEDGER_MIGRATION_URL && !e.DATABASE_URL) {
     throw new ConfigError([{ variable: 'LEDGER_MIGRATION_URL', reason: 'needs DATABASE_URL (the service\'s own login); the embedded server sets up both roles itself' }]);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { settingsHelp } from '../src/cli/settingsHelp.js';
-import { ConfigError, configSchema, loadConfig } from '../src/config.js';
+import { ConfigError, configSchema, loadConfig, loadTracingConfig } from '../src/config.js';
+import { tracingWanted } from '../src/observability/tracing.js';
 
 describe('loadConfig', () => {
   it('defaults to 127.0.0.1:3000 and the embedded database', () => {
@@ -33,6 +34,14 @@ describe('loadConfig', () => {
     expect(loadConfig({}).runProjections).toBe(true);
     expect(loadConfig({ LEDGER_PROJECTIONS: 'off' }).runProjections).toBe(false);
     expect(() => loadConfig({ LEDGER_PROJECTIONS: 'no' })).toThrow(/LEDGER_PROJECTIONS: must be on or off/);
+  });
+
+  it('reads the OTEL_* settings tracing starts with, refusing what it cannot send with', () => {
+    expect(loadTracingConfig({})).toEqual({ protocol: 'http/protobuf', serviceName: 'order-ledger' });
+    expect(loadTracingConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_SERVICE_NAME: 'ledger-eu' })).toEqual({ protocol: 'http/json', serviceName: 'ledger-eu' });
+    expect(() => loadTracingConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(/OTEL_EXPORTER_OTLP_PROTOCOL: must be http\/protobuf or http\/json/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT: must be an http\(s\) URL/);
+    expect([tracingWanted({}), tracingWanted({ OTEL_EXPORTER_OTLP_ENDPOINT: ' ' }), tracingWanted({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces' })]).toEqual([false, false, true]);
   });
 
   it('refuses a port out of range', () => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { startService } from '../main.js';
+import { stopTracing } from '../observability/tracing.js';
 import { exitWith } from './exitWith.js';
 import { settingsHelp } from './settingsHelp.js';
 
@@ -32,7 +33,8 @@ export function registerServe(program: Command): void {
         logger.info(`${signal} received, shutting down`);
         // A hung shutdown must not keep the process (or PostgreSQL) alive forever.
         setTimeout(() => process.exit(1), 9_000).unref();
-        service.stop().then(
+        // The spans of the last requests go out before the process ends.
+        service.stop().then(() => stopTracing()).then(
           () => process.exit(0),
           (error: Error) => {
             logger.error({ err: error }, 'shutdown failed');

@@ -10,7 +10,7 @@ import { AppendGate } from './appendGate.js';
 import { shedUnderPressure } from './shedUnderPressure.js';
 import type { ApiKeyStore } from './auth/ApiKeyStore.js';
 import { authentication } from './auth/authentication.js';
-import { correlation, correlationIdOf } from './correlation.js';
+import { correlation, correlationIdOf, requestLogBindings } from './correlation.js';
 import { installErrorHandlers } from './errorHandler.js';
 import { installParameterTextCheck } from './parameterText.js';
 import './fastifyTypes.js';
@@ -67,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: limits.bodyLimitBytes,
     genReqId: correlationIdOf,
+    childLoggerFactory: (logger, bindings, options) => logger.child(requestLogBindings(bindings), options),
     // One line per request, written by installRequestMetrics with the route and correlation id.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'correlationId' }),
   }) as unknown as FastifyInstance;

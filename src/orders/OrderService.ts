@@ -11,6 +11,7 @@ import type { EventStore, Position, RecordedEvent } from '../eventstore/EventSto
 import { domainEventOf, toEventToAppend } from '../eventstore/orderEventCodec.js';
 import { orderStreamId } from '../eventstore/streams.js';
 import { isWrongExpectedRevision } from '../eventstore/WrongExpectedRevision.js';
+import { inSpan } from '../observability/tracing.js';
 import { aliasesOf, describeRef, type OrderAliases, type OrderRef } from './orderAliases.js';
 import { OrderStateCache } from './OrderStateCache.js';
 import { parkOrRefuse, redriveAlias, type Redrive } from './redrive.js';
@@ -129,11 +130,14 @@ export class OrderService {
       if (decision.duplicateOf) return this.replay(orderKey, await this.load(orderKey), decision.duplicateOf);
       const started = performance.now();
       try {
-        const appended = await this.deps.store.append(
-          orderStreamId(orderKey),
-          decision.events.map((e) => toEventToAppend(e, orderKey)),
-          { expectedRevision: order.revision },
-        );
+        const streamId = orderStreamId(orderKey);
+        const appended = await inSpan('append', {
+          'ledger.stream': streamId, 'ledger.events': decision.events.length, 'ledger.expected_revision': String(order.revision),
+        }, async (span) => {
+          const result = await this.deps.store.append(streamId, decision.events.map((e) => toEventToAppend(e, orderKey)), { expectedRevision: order.revision });
+          span.setAttributes({ 'ledger.next_revision': String(result.nextRevision), 'ledger.position': result.position, 'ledger.idempotent_replay': result.idempotentReplay });
+          return result;
+        });
         this.deps.metrics.appendSeconds.observe((performance.now() - started) / 1000);
         if (appended.idempotentReplay) return this.replay(orderKey, await this.load(orderKey), eventIdOf(decision.events[0]!));
         for (const e of decision.events) this.deps.metrics.accepted.inc({ type: e.type });

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { canonicalJson } from '../../domain/auditHash.js';
+import { callerContext, forCallers } from '../../observability/tracing.js';
 import type { AppendResult, EventToAppend, ExpectedRevision, Position } from '../EventStore.js';
 import { UnstorableEvent } from '../UnstorableEvent.js';
 import { WrongExpectedRevision } from '../WrongExpectedRevision.js';
@@ -16,6 +17,8 @@ export interface EncodedAppend {
 
 interface Pending extends EncodedAppend {
   attempts: number;
+  /** The appender's trace context: the statement that carries this append is linked to it. */
+  readonly caller: ReturnType<typeof callerContext>;
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
 }
@@ -64,7 +67,7 @@ export class GroupCommit {
       return Promise.reject(error);
     }
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ ...encoded, attempts: 0, resolve, reject });
+      this.queue.push({ ...encoded, attempts: 0, caller: callerContext(), resolve, reject });
       this.pump();
     });
   }
@@ -105,10 +108,13 @@ export class GroupCommit {
 
   private async flush(batch: readonly Pending[]): Promise<void> {
     const { json, recordedAt } = encodeBatch(batch, new Date());
-    this.onBatch?.({ appends: batch.length, events: batch.reduce((n, p) => n + p.events, 0) });
+    const events = batch.reduce((n, p) => n + p.events, 0);
+    this.onBatch?.({ appends: batch.length, events });
     let rows: Row[];
     try {
-      const result = await this.pool.query<Row>({ ...appendBatchSql, rowMode: 'array', values: [json, recordedAt] });
+      // One statement for several appends: its span is linked to each appender's (see tracing.ts).
+      const result = await forCallers('append_batch', batch.map((p) => p.caller), { 'ledger.appends': batch.length, 'ledger.events': events },
+        () => this.pool.query<Row>({ ...appendBatchSql, rowMode: 'array', values: [json, recordedAt] }));
       rows = result.rows;
     } catch (error) {
       this.retryAlone(batch, error);

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { RecordedEvent } from '../../eventstore/EventStore.js';
+import { endSpan, openSpan, within, type Span } from '../../observability/tracing.js';
 import type { Applier, PreparedBatch } from '../Projection.js';
 import { reportingSchema, tablesIn } from '../sql.js';
 import { applyBatch, type Batch, type BatchOutcome, type Expected } from './applyBatch.js';
@@ -51,9 +52,14 @@ export async function follow(options: WorkerOptions, client: pg.PoolClient, star
     ended = outcome.kind;
     session.abort();
   };
-  const launch = (batch: Batch) => {
+  const launch = (batch: Batch, span: Span) => {
     const at = expected;
-    inFlight = serial.run(() => applyBatch(client, projection, applier, tables, batch, at)).then(settled, (error: unknown) => {
+    span.setAttribute('ledger.from_position', at.position);
+    inFlight = serial.run(() => within(span, () => applyBatch(client, projection, applier, tables, batch, at))).then((outcome) => {
+      endSpan(span, outcome.kind === 'failed' ? outcome.error : undefined);
+      settled(outcome);
+    }, (error: unknown) => {
+      endSpan(span, error);
       crashed = { error };
       session.abort();
     });
@@ -73,12 +79,17 @@ export async function follow(options: WorkerOptions, client: pg.PoolClient, star
       // Everything taken is in this batch: its checkpoint may pass the events skipped after it too.
       const through = look.skippable(batch.at(-1)?.position ?? expected.position);
       const seen = resets;
-      let prepared = await prepare(batch);
+      // One span per batch, from its fold to its commit (the fold overlaps the write of the batch before).
+      const span = openSpan('projection_batch', { 'ledger.projection': projection.name, 'ledger.events': batch.length, 'ledger.to_position': batch.at(-1)?.position ?? expected.position });
+      let prepared = await within(span, () => prepare(batch));
       await inFlight;
-      if (session.signal.aborted) break;
+      if (session.signal.aborted) {
+        endSpan(span);
+        break;
+      }
       // The batch before failed and was applied again event by event: what was folded on top of it is gone.
-      if (resets !== seen) prepared = await prepare(batch);
-      launch({ events: batch, prepared, ...(through ? { through } : {}) });
+      if (resets !== seen) prepared = await within(span, () => prepare(batch));
+      launch({ events: batch, prepared, ...(through ? { through } : {}) }, span);
     }
     await inFlight;
     if (crashed) throw crashed.error;
