@@ -2,15 +2,18 @@
  * The service under test, in a process of its own so the load generator does
  * not share its event loop: `startService` from the environment, then one JSON
  * line `{"address": …}` on stdout. Stops cleanly on SIGTERM (so `--cpu-prof`
- * writes its profile).
+ * writes its profile). With OTEL_EXPORTER_OTLP_ENDPOINT it traces as
+ * `order-ledger serve` does: tracing starts before the service is imported.
  */
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, loadTracingConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { startService } from '../../src/main.js';
+import { stopTracing, tracingWanted } from '../../src/observability/tracing.js';
 
+if (tracingWanted(process.env)) (await import('../../src/observability/startTracing.js')).startTracing(loadTracingConfig());
+const { startService } = await import('../../src/main.js');
 const config = loadConfig();
 const service = await startService(config, createLogger(config.logLevel));
 process.stdout.write(JSON.stringify({ address: service.address }) + '\n');
 process.once('SIGTERM', () => {
-  service.stop().then(() => process.exit(0), () => process.exit(1));
+  service.stop().then(() => stopTracing()).then(() => process.exit(0), () => process.exit(1));
 });

@@ -32,8 +32,8 @@ export function startTracing(config: TracingConfig): void {
       // Health probes and scrapes would be most of the spans and tell nothing.
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => /^\/(health|ready|metrics)\b/.test(request.url ?? '') }),
       // Only queries made for a traced piece of work (a request, an append, a projection batch),
-      // not every poll of a background loop.
-      new PgInstrumentation({ requireParentSpan: true }),
+      // not every poll of a background loop; no span for taking a pooled connection (three a request).
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
     ],
   });
   onTracingStop(() => provider.shutdown());
