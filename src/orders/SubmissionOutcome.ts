@@ -37,7 +37,8 @@ export interface Refusal {
 /** What became of one submission, whichever way it arrived (single, batch, redrive). */
 export type SubmissionOutcome =
   | { readonly kind: 'accepted' | 'duplicate'; readonly body: AcceptedBody }
-  | { readonly kind: 'unmatched'; readonly body: UnmatchedBody }
+  /** `replayed`: a retry of a transition already waiting (nothing kept anew). */
+  | { readonly kind: 'unmatched'; readonly body: UnmatchedBody; readonly replayed: boolean }
   | { readonly kind: 'refused'; readonly error: Refusal; readonly issues?: readonly { path: string; message: string }[] };
 
 export function refused(error: Refusal, issues?: { path: string; message: string }[]): SubmissionOutcome {

@@ -30,6 +30,7 @@ export async function parkOrRefuse(queue: UnmatchedQueue, alias: Alias, type: st
   }
   return {
     kind: 'unmatched',
+    replayed: parked.kind === 'known',
     body: {
       status: 'UNMATCHED', alias: aliasText(alias), eventId: entry.id, waitingSince: entry.receivedAt.toISOString(),
       detail: `No order is known as ${aliasText(alias)} yet; the transition is kept and applied when an order takes that alias.`,

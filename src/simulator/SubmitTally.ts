@@ -3,7 +3,7 @@ export interface SimulationSummary {
   readonly orders: number;
   readonly submitted: number;
   readonly accepted: number;
-  /** Answered 201 with Idempotent-Replayed: a retry recognised. */
+  /** Answered 200 with Idempotent-Replayed: a retry recognised. */
   readonly duplicates: number;
   /** Answered 202: parked until an order takes the alias. */
   readonly unmatched: number;

@@ -149,7 +149,7 @@ async function post(client: HttpClient, path: string, key: string, body: string,
 /** The answer to one request, in the shape `POST /v1/batches` gives each item. */
 function record(res: HttpResponse, tally: SubmitTally): void {
   const body = parse(res.body) as { code?: string; exceptions?: unknown[] } | undefined;
-  const outcome = res.status === 201 ? (res.headers['idempotent-replayed'] === 'true' ? 'duplicate' : 'accepted') : res.status === 202 ? 'unmatched' : 'refused';
+  const outcome = res.status === 200 && res.headers['idempotent-replayed'] === 'true' ? 'duplicate' : res.status === 201 ? 'accepted' : res.status === 202 ? 'unmatched' : 'refused';
   tally.answered({ outcome, status: res.status, code: body?.code, body });
 }
 

@@ -30,6 +30,9 @@ describe('POST /v1/batches', () => {
     expect(body.results.map((r: { index: number; outcome: string }) => [r.index, r.outcome])).toEqual([
       [0, 'accepted'], [1, 'duplicate'], [2, 'accepted'], [3, 'refused'], [4, 'accepted'],
     ]);
+    // An item answers the status it would have been answered alone: 200 for the replay, its original body.
+    expect(body.results.map((r: { status: number }) => r.status)).toEqual([201, 200, 201, 422, 201]);
+    expect(body.results[1].body).toEqual(body.results[0].body);
     expect(body.results[3]).toMatchObject({ status: 422, code: 'INVALID_PAYLOAD' });
     expect(body.results[4].body).toMatchObject({ orderKey: 'E-1', status: 'PARTIALLY_SHIPPED' });
     expect(body.counts).toEqual({ accepted: 3, duplicate: 1, unmatched: 0, refused: 1, failed: 0 });

@@ -36,6 +36,7 @@ describe('two service instances on one log', () => {
     const alloc = allocatedBody({ 1: 5 }, 'ALLOC-S2');
     const original = await first.app.inject({ method: 'POST', url: '/v1/orders/S-2/events', headers: first.auth.WMS, payload: alloc });
     const retry = await second.app.inject({ method: 'POST', url: '/v1/orders/S-2/events', headers: second.auth.WMS, payload: alloc });
+    expect([original.statusCode, retry.statusCode]).toEqual([201, 200]);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.json()).toEqual(original.json());
     const rows = await first.db.pool.query("SELECT count(*)::int AS n FROM ledger.events WHERE stream_id = 'order-S-2' AND type = 'InventoryAllocated'");

@@ -11,8 +11,9 @@ export type Answer =
 export function answerOf(outcome: SubmissionOutcome, metrics: LedgerMetrics): Answer {
   switch (outcome.kind) {
     case 'accepted': return { outcome: 'accepted', status: 201, replayed: false, body: outcome.body };
-    case 'duplicate': return { outcome: 'duplicate', status: 201, replayed: true, body: outcome.body };
-    case 'unmatched': return { outcome: 'unmatched', status: 202, replayed: false, body: outcome.body };
+    // A retry created nothing: the original body, 200 instead of 201.
+    case 'duplicate': return { outcome: 'duplicate', status: 200, replayed: true, body: outcome.body };
+    case 'unmatched': return { outcome: 'unmatched', status: 202, replayed: outcome.replayed, body: outcome.body };
     case 'refused': {
       metrics.refusals.inc({ code: outcome.error.code });
       const p = problem(outcome.error.code, {

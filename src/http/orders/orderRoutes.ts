@@ -34,10 +34,10 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
     const app = base.withTypeProvider<ZodTypeProvider>();
 
     app.post('/v1/orders', {
-      config: { scope: 'submit', openapi: { ...placeOrderDocs, headers: { 201: submissionHeaders } } },
+      config: { scope: 'submit', openapi: { ...placeOrderDocs, headers: { 200: submissionHeaders, 201: submissionHeaders } } },
       schema: {
         tags: ['orders'], summary: 'Record OrderReceived from a sales channel', headers: submitHeaders, body: placeOrderBody,
-        response: { 201: acceptedSchema, ...problemResponses(...placeOrderProblems) },
+        response: { 200: acceptedSchema, 201: acceptedSchema, ...problemResponses(...placeOrderProblems) },
       },
     }, async (request, reply) => {
       const { orderKey, ...rest } = request.body;
@@ -45,10 +45,10 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
     });
 
     app.post('/v1/orders/:orderRef/events', {
-      config: { scope: 'submit', openapi: { ...transitionDocs, headers: { 201: submissionHeaders } } },
+      config: { scope: 'submit', openapi: { ...transitionDocs, headers: { 200: submissionHeaders, 201: submissionHeaders } } },
       schema: {
         tags: ['orders'], summary: 'Record any other transition of an order', params: orderRefParams, headers: submitHeaders, body: transitionBodySchema,
-        response: { 201: acceptedSchema, 202: unmatchedSchema, ...problemResponses(...submissionProblems) },
+        response: { 200: acceptedSchema, 201: acceptedSchema, 202: unmatchedSchema, ...problemResponses(...submissionProblems) },
       },
     }, async (request, reply) => {
       const ref = parseOrderRef(request.params.orderRef);

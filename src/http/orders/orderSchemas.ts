@@ -20,7 +20,7 @@ export const acceptedSchema = z.object({
     .describe('Exceptions it raised (a soft invariant broken, still recorded), with their priority: the open value at risk.'),
 }).meta({
   id: 'Recorded',
-  description: 'Recorded; a retry with the same idempotency key answers the original body with Idempotent-Replayed: true and writes nothing.',
+  description: 'Recorded: 201 when this request wrote it; 200 with Idempotent-Replayed: true when it answers a retry with the same idempotency key (the original body; nothing written).',
   examples: [{
     orderKey: 'WEB-1001', eventId: '6f1c8a52-3b0e-5d7a-9f3e-2c4b8d1a7e90', type: 'OrderAccepted', revision: 1, position: '0000000000000042',
     status: 'ACCEPTED', displayStatus: 'ACCEPTED', exceptions: [],
