@@ -35,7 +35,9 @@ export async function createTestApp(limits: Partial<HttpLimits> = {}, sibling?: 
   auth.AUDITOR = { authorization: `Bearer ${(await keys.create({ system: 'ADMIN', scopes: ['audit'], actor: 'test' })).key}` };
   const metrics = new LedgerMetrics();
   const { plugins } = orderPlugins({ pool: db.pool, store, metrics, ...(policy ? { policy } : {}) });
-  const app = await buildApp({ logger: createLogger('silent'), pool: db.pool, store, keys, metrics, limits, plugins });
+  // Shedding by append latency is tested on its own (appendGate, robustness); here its
+  // 50 ms default would turn a loaded test machine's slow appends into 503s.
+  const app = await buildApp({ logger: createLogger('silent'), pool: db.pool, store, keys, metrics, limits: { appendLatencyTargetMs: 10_000, ...limits }, plugins });
   afterAll(async () => {
     await keys.stop();
     await app.close();
