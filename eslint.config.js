@@ -37,11 +37,12 @@ export default tseslint.config(
     rules: {
       'import-x/no-restricted-paths': ['error', {
         zones: [
-          { target: ['./src/eventstore', './src/postgres', './src/observability'], from: ['./src/orders', './src/integrations', './src/http', './src/cli', './src/simulator'], message: 'The log, the database and observability are below every area that uses them.' },
+          { target: ['./src/eventstore', './src/postgres', './src/observability'], from: ['./src/orders', './src/integrations', './src/reconciliation', './src/http', './src/cli', './src/simulator'], message: 'The log, the database and observability are below every area that uses them.' },
           // One exception: on EventStoreDB, correlations are answered from the audit-trail read model.
           { target: ['./src/eventstore', './src/postgres', './src/observability'], from: './src/projections', except: ['./readModels/auditTrailCorrelations.ts'], message: 'The log, the database and observability are below every area that uses them.' },
-          { target: './src/orders', from: ['./src/projections', './src/integrations', './src/http', './src/cli', './src/simulator'], message: 'The write side depends only on the domain and the log: every entry path calls it, it calls none.' },
-          { target: ['./src/projections', './src/integrations'], from: ['./src/orders', './src/http', './src/cli', './src/simulator'], message: 'Readers of the log do not reach into the write side or the HTTP layer.' },
+          { target: './src/orders', from: ['./src/projections', './src/integrations', './src/reconciliation', './src/http', './src/cli', './src/simulator'], message: 'The write side depends only on the domain and the log: every entry path calls it, it calls none.' },
+          { target: ['./src/projections', './src/integrations'], from: ['./src/orders', './src/reconciliation', './src/http', './src/cli', './src/simulator'], message: 'Readers of the log do not reach into the write side or the HTTP layer.' },
+          { target: './src/reconciliation', from: ['./src/integrations', './src/http', './src/cli', './src/simulator'], message: 'Reconciliation compares with the read models; the HTTP layer and the CLI call it, and re-sending is the integrations\' own.' },
           { target: './src/projections', from: './src/integrations', message: 'Read models and integrations are siblings.' },
           { target: './src/integrations', from: './src/projections', message: 'Read models and integrations are siblings.' },
           { target: './src/http', from: ['./src/cli', './src/simulator'], message: 'The HTTP layer is composed by cli/main, not the other way round.' },

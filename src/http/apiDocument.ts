@@ -37,7 +37,7 @@ function problemEntry(codes: readonly ErrorCode[]): z.ZodType {
  */
 function commonCodes(route: RouteOptions): ErrorCode[] {
   const codes: ErrorCode[] = ['VALIDATION_FAILED'];
-  if (route.schema?.body) codes.push('BAD_REQUEST', 'INVALID_UTF8', 'BODY_TOO_LARGE');
+  if (route.schema?.body || route.config?.openapi?.body) codes.push('BAD_REQUEST', 'INVALID_UTF8', 'BODY_TOO_LARGE');
   if (route.config?.scope) codes.push('API_KEY_MISSING', 'API_KEY_UNKNOWN', 'SCOPE_MISSING', 'RATE_LIMITED', 'OVERLOADED');
   return codes;
 }
@@ -77,7 +77,10 @@ function problemResponseObject(status: number, codes: readonly ErrorCode[]) {
 
 /** Route `config.openapi`: what the document says of a route where it says more than the route's validation schema. */
 export interface RouteDocumentation {
-  /** The body as documented, e.g. a union discriminated on `type` where the route validates `data` per type itself. */
+  /**
+   * The body as documented, e.g. a union discriminated on `type` where the route validates `data` per type itself,
+   * or a streamed body the route reads itself (with `schema.consumes` naming its media types).
+   */
   readonly body?: z.ZodType;
   /** Named request examples, each a valid request. */
   readonly examples?: Readonly<Record<string, { readonly summary: string; readonly value: unknown }>>;
@@ -162,7 +165,9 @@ function transformObject(input: ObjectInput): ReturnType<typeof jsonSchemaTransf
   for (const operations of Object.values((document.paths ?? {}) as Record<string, Record<string, OperationObject>>)) {
     for (const operation of Object.values(operations)) {
       const examples = requestExamples.get(operation.operationId ?? '');
-      const media = operation.requestBody?.content?.['application/json'];
+      // On the JSON body, or on the first media type of a body that is not JSON (a streamed CSV).
+      const content = operation.requestBody?.content;
+      const media = content?.['application/json'] ?? (content ? Object.values(content)[0] : undefined);
       if (examples && media) media.examples = examples;
     }
   }

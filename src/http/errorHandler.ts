@@ -23,6 +23,9 @@ export function installErrorHandlers(app: FastifyInstance): void {
     if (status === 413) {
       return sendProblem(reply, problem('BODY_TOO_LARGE', { detail: error.message }));
     }
+    if (status === 415) {
+      return sendProblem(reply, problem('UNSUPPORTED_MEDIA_TYPE', { detail: error.message }));
+    }
     if (status >= 400 && status < 500) {
       return sendProblem(reply, frameworkProblem(status, error.code ?? 'BAD_REQUEST', 'The request could not be processed', { detail: error.message }));
     }

@@ -5,11 +5,12 @@ import type { Fetch } from '../../integrations/deliverWebhook.js';
 import type { SecretBox } from '../../integrations/SecretBox.js';
 import { consumerKeyRoutes } from '../feed/consumerKeyRoutes.js';
 import { feedRoutes } from '../feed/feedRoutes.js';
+import { reconciliationRoutes } from '../reconciliations/reconciliationRoutes.js';
 import { syncRoutes } from '../sync/syncRoutes.js';
 import { integratorRoutes } from './integratorRoutes.js';
 
-/** The feed, integrator-admin and sync routes, for `buildApp({ plugins })`. */
+/** The feed, integrator-admin, sync and reconciliation routes, for `buildApp({ plugins })`. */
 export function integrationPlugins(deps: { pool: pg.Pool; secrets: SecretBox; store: EventStore; fetch?: Fetch }): FastifyPluginAsync[] {
   const delivery = { pool: deps.pool, secrets: deps.secrets, store: deps.store, ...(deps.fetch ? { fetch: deps.fetch } : {}) };
-  return [feedRoutes({ store: deps.store, pool: deps.pool }), consumerKeyRoutes(deps.pool), integratorRoutes(delivery), syncRoutes(delivery)];
+  return [feedRoutes({ store: deps.store, pool: deps.pool }), consumerKeyRoutes(deps.pool), integratorRoutes(delivery), syncRoutes(delivery), reconciliationRoutes(delivery)];
 }

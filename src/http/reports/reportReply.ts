@@ -1,7 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { toCsv } from '../csv.js';
 import { problem, sendProblem } from '../problem.js';
 import { BadCursor, type Page } from '../../projections/reports/keysetPage.js';
+
+/** The query of every cursor-paged list. */
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Rows per page.'),
+  cursor: z.string().min(1).max(2000).optional().describe('The `nextCursor` of the previous page.'),
+};
 
 /** snake_case → camelCase, for every key at every depth: reports speak the orders API's casing. */
 export function camelCased(value: unknown): unknown {

@@ -12,7 +12,7 @@ import { exceptionQueue, slaBreaches } from '../../projections/readModels/except
 import { fillRateDaily } from '../../projections/readModels/fillRateLines.js';
 import { kpiDaily } from '../../projections/readModels/orderKpis.js';
 import { keysetPage, pageInMemory, type ListQuery } from '../../projections/reports/keysetPage.js';
-import { sendPage } from './reportReply.js';
+import { pageQuery, sendPage } from './reportReply.js';
 import { badRange, daysOf } from './reportPeriod.js';
 import { summaryRoute } from './summaryRoute.js';
 
@@ -22,10 +22,7 @@ export interface ReportRoutesDeps {
 }
 
 const isoDay = z.iso.date();
-const page = {
-  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Rows per page.'),
-  cursor: z.string().min(1).max(2000).optional().describe('The `nextCursor` of the previous page.'),
-};
+const page = pageQuery;
 const list = (item: z.ZodType = z.record(z.string(), z.unknown())) => z.object({
   items: z.array(item),
   nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last one. Also in the Next-Cursor header.'),
