@@ -16,4 +16,6 @@ export const sections: readonly Section[] = [
   externalSection('integrations', 'Integrations: feed and webhook delivery', 'integrations', 'runIntegrationsBench'),
   // A peak day, docs/domain.md §6: 3M events in the log, then every projection caught up from zero as `npm start` runs them.
   externalSection('peak', 'Peak day (docs/domain.md §6: 3M events; size set by BENCH_PEAK_EVENTS): every projection caught up from zero', 'peak', 'runPeakBench'),
+  // A 250,000-line snapshot streamed to POST /v1/reconciliations: rows/s and the service process's peak memory.
+  externalSection('reconcile', 'Reconciliation: a 250,000-line snapshot against the ledger', 'reconcile', 'runReconcileBench'),
 ];

@@ -10,6 +10,7 @@ import { registerIntegrators } from './integratorsCommand.js';
 import { registerVerify } from './verifyCommand.js';
 import { registerRebuild } from './rebuildCommand.js';
 import { registerAnchor } from './anchorCommand.js';
+import { registerReconcile } from './reconcileCommand.js';
 import { keepExitCode } from './keepExitCode.js';
 
 keepExitCode();
@@ -28,5 +29,6 @@ registerIntegrators(program);
 registerVerify(program);
 registerRebuild(program);
 registerAnchor(program);
+registerReconcile(program);
 
 await program.parseAsync(process.argv);

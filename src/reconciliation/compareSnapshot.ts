@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { ordersProjectionSkips } from '../projections/orders/ordersProjection.js';
 
 /** The kinds of drift a reconciliation reports, in the order the summary lists them. */
 export const driftKinds = ['missing_downstream', 'missing_in_ledger', 'status_mismatch', 'quantity_mismatch', 'value_mismatch'] as const;
@@ -76,18 +77,18 @@ export async function compareStaged(client: pg.ClientBase, id: string): Promise<
        ) d`,
     [id],
   );
-  // The ledger's evidence: the events each drifted order's figures are folded from, as the audit trail lists them.
+  // The ledger's evidence: the events each drifted order's figures are folded from (not those the fold skips), as the audit trail lists them.
   await client.query(
     `WITH drifted AS (SELECT DISTINCT order_key FROM reporting.reconciliation_drift WHERE reconciliation_id = $1 AND order_key IS NOT NULL),
      evidence AS (
        SELECT t.order_key, max(t.stream_version) AS revision,
               jsonb_agg(jsonb_build_object('revision', t.stream_version, 'eventId', t.event_id, 'type', t.event_type, 'recordedAt', t.recorded_at)
                         ORDER BY t.stream_version) AS events
-         FROM reporting.audit_trail t JOIN drifted USING (order_key) GROUP BY t.order_key
+         FROM reporting.audit_trail t JOIN drifted USING (order_key) WHERE NOT (t.event_type = ANY ($2::text[])) GROUP BY t.order_key
      )
      UPDATE reporting.reconciliation_drift d SET ledger_revision = e.revision, evidence = e.events
        FROM evidence e WHERE d.reconciliation_id = $1 AND d.order_key = e.order_key`,
-    [id],
+    [id, ordersProjectionSkips],
   );
 }
 

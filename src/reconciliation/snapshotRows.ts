@@ -8,6 +8,8 @@ export type SnapshotFormat = 'csv' | 'jsonl';
 
 /** The columns of a snapshot row (CSV header names, JSON keys); docs/reporting.md "Reconciliation" defines them. */
 export const snapshotColumns = ['order', 'status', 'line', 'ordered', 'shipped', 'invoiced', 'ordered_value', 'invoiced_total'] as const;
+/** One row as a sender writes it (a JSON line; a CSV row in the same columns). */
+export type SnapshotRecord = Record<(typeof snapshotColumns)[number], string | number | null>;
 export const quantityColumns = ['ordered', 'shipped', 'invoiced'] as const;
 export const valueColumns = ['ordered_value', 'invoiced_total'] as const;
 

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import type { CrmView } from '../domain/crmView.js';
+import type { SnapshotRecord } from '../reconciliation/snapshotRows.js';
 import { Prng } from './Prng.js';
 
 /** How the receiver misbehaves: shares of deliveries (0–1) and how late a delayed one is taken in. */
@@ -36,6 +38,8 @@ export interface DriftingCrm {
   readonly stats: Readonly<DriftingCrmStats>;
   /** The orders whose latest delivery it dropped: what it shows is behind what it was sent. */
   missed(): string[];
+  /** What it shows of each order it took in, one row per line: the snapshot it would send a reconciliation. */
+  snapshot(): SnapshotRecord[];
   /** Resolves once every delayed delivery has been applied. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -57,12 +61,15 @@ export async function startDriftingCrm(options: { secret: string; drift: Drift; 
   const random = new Prng(options.seed, 0xc4);
   const stats: DriftingCrmStats = { received: 0, badSignature: 0, dropped: 0, delayed: 0, applied: 0 };
   const latest = new Map<string, Latest>();
+  const shown = new Map<string, { revision: number; view: CrmView }>();
   const appliedTimes = new Map<string, number>();
   const seen = new Set<string>();
   const pending = new Set<NodeJS.Timeout>();
   let idle: (() => void)[] = [];
 
-  const apply = (orderKey: string, eventId: string, revision: number, mark: Latest) => {
+  const apply = (orderKey: string, eventId: string, revision: number, mark: Latest, view: CrmView | undefined) => {
+    // What it shows is the view of the highest revision it took in (a late older one does not undo a newer one).
+    if (view && revision >= (shown.get(orderKey)?.revision ?? -1)) shown.set(orderKey, { revision, view });
     const repeat = appliedTimes.get(eventId) ?? 0;
     appliedTimes.set(eventId, repeat + 1);
     mark.fate = 'applied';
@@ -77,7 +84,7 @@ export async function startDriftingCrm(options: { secret: string; drift: Drift; 
       stats.badSignature++;
       return 401;
     }
-    const event = JSON.parse(body) as { id: string; subject?: string; streamrevision: number };
+    const event = JSON.parse(body) as { id: string; subject?: string; streamrevision: number; data?: CrmView };
     stats.received++;
     if (event.subject === undefined) return 204;
     const first = !seen.has(event.id);
@@ -95,13 +102,13 @@ export async function startDriftingCrm(options: { secret: string; drift: Drift; 
       mark.fate = 'delayed';
       const timer = setTimeout(() => {
         pending.delete(timer);
-        apply(event.subject!, event.id, event.streamrevision, mark);
+        apply(event.subject!, event.id, event.streamrevision, mark, event.data);
         if (pending.size === 0) for (const resolve of idle.splice(0)) resolve();
       }, options.drift.delayMs);
       pending.add(timer);
       return 204;
     }
-    apply(event.subject, event.id, event.streamrevision, mark);
+    apply(event.subject, event.id, event.streamrevision, mark, event.data);
     return 204;
   };
 
@@ -117,6 +124,11 @@ export async function startDriftingCrm(options: { secret: string; drift: Drift; 
     url: `http://127.0.0.1:${port}/ledger-webhooks`,
     stats,
     missed: () => [...latest].filter(([, mark]) => mark.fate === 'dropped').map(([orderKey]) => orderKey).sort(),
+    snapshot: () => [...shown].sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([order, { view }]): SnapshotRecord[] => {
+      const figures = { order, status: view.status, ordered_value: view.orderedValue, invoiced_total: view.invoicedTotal };
+      if (view.lines.length === 0) return [{ ...figures, line: null, ordered: null, shipped: null, invoiced: null }];
+      return view.lines.map((l) => ({ ...figures, line: l.lineNo, ordered: l.quantities.ordered, shipped: l.quantities.shipped, invoiced: l.quantities.invoiced }));
+    }),
     settled: () => (pending.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => idle.push(resolve))),
     async close() {
       for (const timer of pending) clearTimeout(timer);

@@ -23,7 +23,8 @@ export interface OrdersProjectionSettings {
 export const defaultMemoryOrders = 20_000;
 
 /** Consumer receipts change no report, and there are ~6 per order: not worth a fold. */
-const ignored = new Set<string>(['IntegrationAcknowledged']);
+export const ordersProjectionSkips: readonly string[] = ['IntegrationAcknowledged'];
+const ignored = new Set<string>(ordersProjectionSkips);
 
 /** The per-order read models, each a pure function of the folded OrderState. */
 export function orderRowModels(settings: OrdersProjectionSettings = {}): readonly OrderRowModel[] {
