@@ -8,6 +8,8 @@ export interface LoadOrdersOptions {
   readonly window: number;
   readonly writers: number;
   readonly log: (message: string) => void;
+  /** Multiplies the mean lines per order (default 1: the docs/domain.md §6 mix). */
+  readonly lineScale?: number;
 }
 
 /** One append: the next phase of one order. */
@@ -21,7 +23,7 @@ export interface OrderAppend {
  * in the window, until `events` events are out. Seeded: every run, and
  * every loader, gets the same orders in the same rounds.
  */
-export function* orderRounds(events: number, window: number): Generator<OrderAppend[]> {
+export function* orderRounds(events: number, window: number, lineScale = 1): Generator<OrderAppend[]> {
   const random = seededRandom(42);
   const base = Date.parse('2025-03-03T08:00:00Z');
   let generated = 0;
@@ -29,7 +31,7 @@ export function* orderRounds(events: number, window: number): Generator<OrderApp
   let active: { order: GeneratedOrder; phase: number }[] = [];
   while (generated < events || active.length > 0) {
     while (active.length < window && generated < events) {
-      const order = generateOrder(index, base + index * 1_440, random);
+      const order = generateOrder(index, base + index * 1_440, random, lineScale);
       index += 1;
       generated += order.phases.reduce((sum, phase) => sum + phase.length, 0);
       active.push({ order, phase: 0 });
@@ -52,7 +54,7 @@ export function* orderRounds(events: number, window: number): Generator<OrderApp
 export async function loadOrders(store: EventStore, options: LoadOrdersOptions): Promise<number> {
   let appended = 0;
   let lastReport = 0;
-  for (const round of orderRounds(options.events, options.window)) {
+  for (const round of orderRounds(options.events, options.window, options.lineScale)) {
     for (let i = 0; i < round.length; i += options.writers) {
       await Promise.all(round.slice(i, i + options.writers).map(async (append) => {
         await store.append(append.streamId, append.events, { expectedRevision: 'any' });

@@ -36,13 +36,16 @@ export interface GeneratedOrder {
 
 type Line = { lineNo: number; sku: string; uom: string; qty: number };
 
-/** One realistic order (≈17 events on average across the mix), received at `receivedMs`. */
-export function generateOrder(index: number, receivedMs: number, random: () => number): GeneratedOrder {
+/**
+ * One realistic order (≈17 events on average across the mix), received at `receivedMs`.
+ * `lineScale` multiplies the mean lines per order of every channel (more lines, the same events).
+ */
+export function generateOrder(index: number, receivedMs: number, random: () => number, lineScale = 1): GeneratedOrder {
   const orderKey = `B${index}`;
   const pick = random();
   let acc = 0;
   const mix = channels.find((c) => (acc += c.share) >= pick) ?? channels[0];
-  const lineCount = Math.max(1, Math.min(500, Math.round(-Math.log(1 - random()) * mix.lines)));
+  const lineCount = Math.max(1, Math.min(500, Math.round(-Math.log(1 - random()) * mix.lines * lineScale)));
   const lines: Line[] = Array.from({ length: lineCount }, (_, i) => ({ lineNo: i + 1, sku: `SKU-${Math.floor(random() * 5000)}`, uom: 'EA', qty: 1 + Math.floor(random() * 20) }));
   const soldTo = `C${Math.floor(random() * 2000)}`;
   const warehouse = `WH${1 + Math.floor(random() * 4)}`;
