@@ -34,10 +34,13 @@ const checkedBy: Partial<Record<FactEvent['type'], readonly (keyof typeof condit
 
 /**
  * Quantity invariants (I5–I7, I9, I10) this fact broke or worsened on the
- * lines it names; a breach that was already there is not raised again.
+ * lines it names or moved; a breach that was already there is not raised again.
+ * A later revision of a document can move a line it no longer names (the
+ * earlier revision's contribution to it is withdrawn), so the lines checked
+ * are the ones named and the ones whose buckets changed.
  */
 export function quantityBreaches(fact: FactEvent, before: OrderState, after: OrderState, policy: DomainPolicy): Breach[] {
-  const lineNos = eventLines(fact).map((l) => l.lineNo);
+  const lineNos = linesMoved(fact, before, after);
   const breaches: Breach[] = [];
   for (const key of checkedBy[fact.type] ?? []) {
     const { code, rule, excess } = conditions[key]!;
@@ -54,6 +57,15 @@ export function quantityBreaches(fact: FactEvent, before: OrderState, after: Ord
   const credit = creditBreach(fact, before, after);
   if (credit) breaches.push(credit);
   return breaches;
+}
+
+function linesMoved(fact: FactEvent, before: OrderState, after: OrderState): number[] {
+  const named = eventLines(fact).map((l) => l.lineNo);
+  const moved = Object.values(after.lines).filter((now) => {
+    const was = before.lines[String(now.lineNo)]?.buckets;
+    return !was || (Object.keys(now.buckets) as (keyof Buckets)[]).some((k) => now.buckets[k] !== was[k]);
+  }).map((l) => l.lineNo);
+  return [...new Set([...named, ...moved])];
 }
 
 function breachOf(code: ExceptionCode, rule: string, hit: readonly { line: LineState; excess: number }[]): Breach {

@@ -112,6 +112,11 @@ describe('soft invariants: the fact is recorded and an exception raised', () => 
     const history = [...base, f.allocated({ 2: 4 }), f.shipped({ 2: 4 }), f.shipmentReversed({ 2: 4 }), f.cancelled({ 2: 4 })];
     given(...history).when(f.fact(f.shipmentReversed({ 2: 1 }, { revision: 2 }))).thenRaises('OVERSHIPPED');
   });
+  it('I7: flags a later revision of a reversal that no longer names a line, when that line is shipped above net again', () => {
+    // Line 2: 4 shipped, reversed in full, then cancelled (net 0); revision 2 of the reversal names line 1 only, so line 2's 4 are shipped again.
+    const history = [...base, f.allocated({ 2: 4 }), f.shipped({ 2: 4 }), f.shipmentReversed({ 2: 4 }), f.cancelled({ 2: 4 })];
+    given(...history).when(f.fact(f.shipmentReversed({ 1: 0 }, { revision: 2 }))).thenRaises('OVERSHIPPED');
+  });
   it('I6: flags a later revision of a deallocation that releases less, when it puts the reservation back above net', () => {
     const history = [...base, f.allocated({ 2: 4 }), f.deallocated({ 2: 4 }), f.cancelled({ 2: 4 })];
     given(...history).when(f.fact(f.deallocated({ 2: 1 }, { revision: 2 }))).thenRaises('ALLOCATION_EXCEEDS_NET');
