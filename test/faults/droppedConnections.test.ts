@@ -8,6 +8,7 @@ import { testSecret } from '../integrations/support/integratorHarness.js';
 import { startWebhookReceiver, waitFor, type WebhookReceiver } from '../integrations/support/webhookReceiver.js';
 import { tempPath } from '../support/tempFile.js';
 import { createTestDatabase } from '../support/testDatabase.js';
+import { unshedSettings } from '../support/unshedSettings.js';
 
 const db = await createTestDatabase();
 let service: Service;
@@ -18,7 +19,7 @@ beforeAll(async () => {
   receiver = await startWebhookReceiver();
   const integratorsFile = await tempPath('integrators.json');
   await writeFile(integratorsFile, JSON.stringify({ integrators: [{ name: 'order-hook', url: receiver.url, secret: testSecret, types: ['OrderReceived'] }] }));
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', LEDGER_INTEGRATORS_FILE: integratorsFile, LEDGER_DATA_DIR: await tempPath('data') });
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', LEDGER_INTEGRATORS_FILE: integratorsFile, LEDGER_DATA_DIR: await tempPath('data'), ...unshedSettings });
   service = await startService(config, createLogger('silent'));
   submitKey = (await service.keys.create({ system: 'ECOMMERCE', scopes: ['submit', 'read'], actor: 'test' })).key;
 });

@@ -8,6 +8,7 @@ import { startService, type Service } from '../../src/main.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { untilReadable } from '../support/untilReadable.js';
 import { acceptedBody, placeOrderBody } from './support/payloads.js';
+import { unshedSettings } from '../support/unshedSettings.js';
 
 const promtool = spawnSync('promtool', ['--version']).status === 0;
 
@@ -17,7 +18,7 @@ let admin: string;
 
 beforeAll(async () => {
   db = await createTestDatabase(4);
-  service = await startService(loadConfig({ DATABASE_URL: db.url, PORT: '0', LEDGER_DATA_DIR: '/nonexistent-ledger-data' }), createLogger('silent'));
+  service = await startService(loadConfig({ DATABASE_URL: db.url, PORT: '0', LEDGER_DATA_DIR: '/nonexistent-ledger-data', ...unshedSettings }), createLogger('silent'));
   admin = `Bearer ${(await service.keys.create({ system: 'ADMIN', scopes: ['admin'], actor: 'test' })).key}`;
   const ecom = `Bearer ${(await service.keys.create({ system: 'ECOMMERCE', scopes: ['submit'], actor: 'test' })).key}`;
   const erp = `Bearer ${(await service.keys.create({ system: 'ERP', scopes: ['submit'], actor: 'test' })).key}`;

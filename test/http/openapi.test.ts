@@ -12,6 +12,7 @@ import { createLogger } from '../../src/logger.js';
 import { startService, type Service } from '../../src/main.js';
 import { recordDocumentedResponses } from '../support/documentedResponses.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { unshedSettings } from '../support/unshedSettings.js';
 
 type Media = { schema?: unknown; examples?: Record<string, { value: unknown }> };
 type Operation = {
@@ -33,7 +34,7 @@ let doc: Document;
 const started: Service[] = [];
 
 async function start(settings: Record<string, string> = {}): Promise<Service> {
-  const s = await startService(loadConfig({ DATABASE_URL: db.url, PORT: '0', LEDGER_DATA_DIR: '/nonexistent-ledger-data', LEDGER_BODY_LIMIT_BYTES: '65536', ...settings }), createLogger('silent'));
+  const s = await startService(loadConfig({ DATABASE_URL: db.url, PORT: '0', LEDGER_DATA_DIR: '/nonexistent-ledger-data', LEDGER_BODY_LIMIT_BYTES: '65536', ...unshedSettings, ...settings }), createLogger('silent'));
   started.push(s);
   return s;
 }

@@ -5,6 +5,7 @@ import { startService, type Service } from '../../src/main.js';
 import { tempPath } from '../support/tempFile.js';
 import { createTestDatabase } from '../support/testDatabase.js';
 import { placeOrderBody } from './support/payloads.js';
+import { unshedSettings } from '../support/unshedSettings.js';
 
 const db = await createTestDatabase();
 let service: Service;
@@ -12,7 +13,7 @@ let admin = '';
 let ecommerce = '';
 
 beforeAll(async () => {
-  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', LEDGER_PROJECTIONS: 'off', LEDGER_DATA_DIR: await tempPath('data') });
+  const config = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', LEDGER_PROJECTIONS: 'off', LEDGER_DATA_DIR: await tempPath('data'), ...unshedSettings });
   service = await startService(config, createLogger('silent'));
   admin = (await service.keys.create({ system: 'ADMIN', scopes: ['admin'], actor: 'test' })).key;
   ecommerce = (await service.keys.create({ system: 'ECOMMERCE', scopes: ['submit', 'read'], actor: 'test' })).key;

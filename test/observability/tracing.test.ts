@@ -9,6 +9,7 @@ import { freePort } from '../../src/postgres/freePort.js';
 import { placeOrderBody } from '../http/support/payloads.js';
 import { startOtlpReceiver, type ReceivedSpan } from '../support/otlpReceiver.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { unshedSettings } from '../support/unshedSettings.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -21,8 +22,7 @@ async function serve(db: TestDatabase, env: Record<string, string>): Promise<Ser
   const child = spawn(process.execPath, ['--import', 'tsx', '--import', './test/support/reportTracerProvider.mjs', 'src/cli/main.ts', 'serve'], {
     cwd: root,
     env: { ...withoutOtel(process.env), PORT: String(port), DATABASE_URL: db.url, LEDGER_DATA_DIR: dataDir, LOG_LEVEL: 'info', LEDGER_ANCHOR_INTERVAL_SECONDS: '0',
-      // A cold process on a busy machine must not shed the concurrent submissions of a test (503).
-      LEDGER_APPEND_LATENCY_TARGET_MS: '10000', ...env },
+      ...unshedSettings, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
