@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseConnectionString } from './eventstore/eventstoredb/connectionString.js';
+import { maxPartitions } from './eventstore/streamPartition.js';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -43,6 +44,7 @@ export const configSchema = z.object({
   LEDGER_OWNERSHIP_FILE: optionalText.describe('JSON overrides of which system owns which transition'),
   LEDGER_INTEGRATORS_FILE: optionalText.describe('outbound integrators to load at start'),
   LEDGER_PROJECTIONS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on').describe('off: this process does not keep the read models (another instance does)'),
+  LEDGER_PROJECTION_PARTITIONS: z.coerce.number().int().positive().max(maxPartitions).default(1).describe('partitions each projection runs as, each a hash range of order streams with its own checkpoint and lock; the same in every process on the database, and changed only by a rebuild (docs/reporting.md)'),
   LEDGER_PROJECTION_MEMORY_ORDERS: positiveInt(20_000).describe('folded orders each projection worker (and a rebuild) keeps in memory; one not held is folded again from its stream'),
   LEDGER_SECRETS_KEY: optionalText.describe('keys that seal integrator secrets at rest: base64 of 32 bytes, comma-separated, the first seals (default: the key file)'),
   LEDGER_SECRETS_KEY_FILE: optionalText.describe('file of such keys, one a line, created with one when missing (default $LEDGER_DATA_DIR/secrets.key)'),
@@ -103,6 +105,7 @@ export interface Config {
   runProjections: boolean;
   /** Folded orders each projection worker or rebuild keeps in memory. */
   projectionMemoryOrders: number;
+  projectionPartitions: number;
   /** Keys that seal integrator secrets at rest (docs/secrets.md): from the environment, else the file. */
   secrets: { keys: string | undefined; keyFile: string };
   /** Where anchors are written (docs/anchors.md), by whom signed, how often (0: on demand only), and where posted. */
@@ -154,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     integratorsFile: e.LEDGER_INTEGRATORS_FILE,
     runProjections: e.LEDGER_PROJECTIONS === 'on',
     projectionMemoryOrders: e.LEDGER_PROJECTION_MEMORY_ORDERS,
+    projectionPartitions: e.LEDGER_PROJECTION_PARTITIONS,
     secrets: { keys: e.LEDGER_SECRETS_KEY, keyFile: path.resolve(e.LEDGER_SECRETS_KEY_FILE ?? path.join(dataDir, 'secrets.key')) },
     anchors: {
       dir: path.resolve(e.LEDGER_ANCHORS_DIR ?? path.join(dataDir, 'anchors')),

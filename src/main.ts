@@ -50,7 +50,9 @@ export interface StartOptions {
 /** The composition root: reads nothing but `config`, wires the real adapters, listens. */
 export async function startService(config: Config, logger: Logger = createLogger(config.logLevel), options: StartOptions = {}): Promise<Service> {
   const policy = await domainPolicyFrom(config);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, migrationUrl: config.migrationUrl, dataDir: config.dataDir, embeddedPort: config.embeddedPgPort, log: (message) => logger.info(message),
+  // Each projection partition this process leads holds a connection: room for them and for everything else.
+  const poolSize = Math.max(20, allProjections().length * config.projectionPartitions + 12);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, migrationUrl: config.migrationUrl, dataDir: config.dataDir, embeddedPort: config.embeddedPgPort, poolSize, log: (message) => logger.info(message),
     onServerExit: options.onDatabaseLost ?? ((message) => logger.fatal(message)) });
   const cleanup: (() => Promise<void>)[] = [() => database.close()];
   const stopAll = async () => {
@@ -88,7 +90,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const secrets = await SecretBox.load(config.secrets);
     const integrations = await startIntegrations({ pool: database.pool, store, logger, secrets, integratorsFile: config.integratorsFile });
     cleanup.push(() => integrations.stop());
-    const runner = new ProjectionRunner({ pool: database.pool, store, projections: allProjections(), logger, memoryLimit: config.projectionMemoryOrders });
+    const runner = new ProjectionRunner({ pool: database.pool, store, projections: allProjections(), logger, memoryLimit: config.projectionMemoryOrders, partitions: config.projectionPartitions });
     registerProjectionMetrics(metrics, runner);
     registerIntegrationMetrics(metrics, database.pool, store);
     const plugins: FastifyPluginAsync[] = [...orders.plugins, ...integrationPlugins({ pool: database.pool, secrets, store }), reportRoutes({ pool: database.pool, runner }), projectionFailureRoute({ runner }), dashboardRoutes({ pool: database.pool, store }), keyRoutes(keys)];

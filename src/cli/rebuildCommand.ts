@@ -35,7 +35,7 @@ export function registerRebuild(program: Command): void {
           const total = config.eventStoreConnectionString ? undefined : await countEvents(database.pool, projection.handles);
           const bar = progressBar(process.stderr, projection.name, 'events');
           const result = await rebuildProjection({
-            pool: database.pool, store, projection, batchSize: Number(options.batchSize), memoryLimit: config.projectionMemoryOrders, onProgress: (p) => bar.update(p.applied, total),
+            pool: database.pool, store, projection, batchSize: Number(options.batchSize), memoryLimit: config.projectionMemoryOrders, partitions: config.projectionPartitions, onProgress: (p) => bar.update(p.applied, total),
           });
           bar.stop();
           console.log(`${projection.name}: version ${result.version}, ${result.applied} events in ${(result.elapsedMs / 1000).toFixed(1)} s`);

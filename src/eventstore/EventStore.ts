@@ -1,3 +1,5 @@
+import type { StreamPartition } from './streamPartition.js';
+
 /**
  * A position in the global log: opaque, totally ordered, serialisable.
  * Adapters encode it as a fixed-width string so that positions compare
@@ -52,6 +54,8 @@ export interface ReadAllOptions {
   readonly limit: number;
   /** Only these event types (all when absent). */
   readonly types?: readonly string[];
+  /** Only events of streams in this partition (the whole log when absent); filtered like `types`, within the scan budget. */
+  readonly partition?: StreamPartition;
 }
 
 export interface ReadAllPage {
@@ -71,6 +75,8 @@ export interface ReadAllPage {
 export interface SubscribeAllOptions {
   readonly after?: Position;
   readonly types?: readonly string[];
+  /** Only events of streams in this partition (the whole log when absent). */
+  readonly partition?: StreamPartition;
   readonly signal: AbortSignal;
   /** Events fetched per page during catch-up (default 1000). */
   readonly batchSize?: number;

@@ -17,7 +17,7 @@ export interface ForeignCheckpoint {
  */
 export async function foreignCheckpoints(pool: pg.Pool, store: EventStore): Promise<ForeignCheckpoint[]> {
   const { rows } = await pool.query<{ kind: ForeignCheckpoint['kind']; name: string; position: string }>(
-    `SELECT 'projection' AS kind, name, position FROM reporting.projection_checkpoints WHERE position <> ''
+    `SELECT DISTINCT ON (name) 'projection' AS kind, name, position FROM reporting.projection_checkpoints WHERE position <> ''
      UNION ALL SELECT 'integrator', name, position FROM integration.integrator_checkpoints WHERE position <> ''
      UNION ALL SELECT 'feed consumer', name, position FROM integration.consumer_checkpoints WHERE position <> ''
      ORDER BY 1, 2`,

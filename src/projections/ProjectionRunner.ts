@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { EventStore } from '../eventstore/EventStore.js';
+import { partitionsOf, type StreamPartition } from '../eventstore/streamPartition.js';
 import type { Logger } from '../logger.js';
 import type { Projection } from './Projection.js';
 import { isTransient } from '../postgres/transientError.js';
@@ -11,6 +12,13 @@ export interface ProjectionRunnerOptions {
   readonly projections: readonly Projection[];
   readonly logger: Logger;
   /**
+   * How many partitions each projection is split into (default 1): this
+   * process runs one worker per partition, each holding one connection
+   * while it leads, and every process on the database must use the same
+   * count (`LEDGER_PROJECTION_PARTITIONS`; changing it takes a rebuild).
+   */
+  readonly partitions?: number;
+  /**
    * Most events applied in one transaction (default 10,000): catching up,
    * a bigger batch folds and writes each touched order fewer times; live,
    * batches close on `idleMs` long before they fill.
@@ -20,29 +28,33 @@ export interface ProjectionRunnerOptions {
   readonly idleMs?: number;
   /** Orders (or other keys) each worker keeps folded in memory (default: the projection's, 20,000 orders). */
   readonly memoryLimit?: number;
-  /** How long a standby or crashed worker waits before trying again (default 2 s). */
+  /** How long a standby or crashed worker waits before trying again (default 2 s): how soon a crashed worker's partition is taken over. */
   readonly retryMs?: number;
 }
 
-/** What this process is doing with a projection right now. */
+/** What this process is doing with a projection's partition right now. */
 export type WorkerState = 'active' | 'standby' | 'failed' | 'stopped';
 
-/** A projection whose last session ended on an error and has not followed the log again since. */
+/** A partition whose last session ended on an error and has not followed the log again since. */
 export interface WorkerTrouble {
   readonly projection: string;
+  readonly partition: number;
   readonly error: string;
   readonly since: Date;
 }
 
 /**
- * Feeds every projection from the log, each in its own loop: a failure or a
- * standby in one never holds up another. Per projection, at most one worker
- * across all instances holds its advisory lock; the others wait in standby.
+ * Feeds every projection from the log, each partition of each in its own
+ * loop: a failure or a standby in one never holds up another. Per
+ * partition, at most one worker across all instances holds its advisory
+ * lock (its lease); the others wait in standby and take over when it is free.
  */
 export class ProjectionRunner {
   readonly store: EventStore;
   readonly pool: pg.Pool;
   readonly projections: readonly Projection[];
+  /** How many partitions each projection runs as. */
+  readonly partitions: number;
   private readonly states = new Map<string, WorkerState>();
   private readonly loops = new Map<string, Promise<void>>();
   private readonly troubles = new Map<string, WorkerTrouble>();
@@ -52,18 +64,25 @@ export class ProjectionRunner {
     this.store = options.store;
     this.pool = options.pool;
     this.projections = options.projections;
+    this.partitions = options.partitions ?? 1;
+    partitionsOf(this.partitions);
+    const held = this.projections.length * this.partitions;
+    const poolSize = options.pool.options.max ?? 10;
+    if (held >= poolSize) {
+      throw new RangeError(`${this.projections.length} projection(s) × ${this.partitions} partition(s) hold ${held} connections: the pool (${poolSize}) needs more, for reads besides`);
+    }
   }
 
   start(): void {
     if (this.controller.signal.aborted) this.controller = new AbortController();
-    for (const projection of this.projections) this.startLoop(projection);
+    for (const projection of this.projections) for (const partition of partitionsOf(this.partitions)) this.startLoop(projection, partition);
   }
 
-  /** Starts a projection again after it failed (e.g. once the cause is fixed). */
+  /** Starts a projection's failed partitions again (e.g. once the cause is fixed). */
   restart(name: string): void {
     const projection = this.projections.find((p) => p.name === name);
     if (!projection) throw new Error(`No projection named ${name}`);
-    if (!this.loops.has(name)) this.startLoop(projection);
+    for (const partition of partitionsOf(this.partitions)) this.startLoop(projection, partition);
   }
 
   async stop(): Promise<void> {
@@ -71,57 +90,69 @@ export class ProjectionRunner {
     await Promise.all(this.loops.values());
   }
 
-  workerState(name: string): WorkerState {
-    return this.states.get(name) ?? 'stopped';
+  /** This process's worker of one partition (partition 0 when the projection is not split). */
+  workerState(name: string, partition = 0): WorkerState {
+    return this.states.get(slotOf(name, partition)) ?? 'stopped';
   }
 
-  /** Projections retrying after a lost connection or another error, for readiness and status. */
+  /** This process's workers of a projection, by partition. */
+  workerStates(name: string): WorkerState[] {
+    return partitionsOf(this.partitions).map((p) => this.workerState(name, p.index));
+  }
+
+  /** Partitions retrying after a lost connection or another error, for readiness and status. */
   troubled(): WorkerTrouble[] {
     return [...this.troubles.values()];
   }
 
-  private startLoop(projection: Projection): void {
-    if (this.loops.has(projection.name)) return;
-    const loop = this.loop(projection, this.controller.signal).finally(() => this.loops.delete(projection.name));
-    this.loops.set(projection.name, loop);
+  private startLoop(projection: Projection, partition: StreamPartition): void {
+    const slot = slotOf(projection.name, partition.index);
+    if (this.loops.has(slot)) return;
+    const loop = this.loop(projection, partition, this.controller.signal).finally(() => this.loops.delete(slot));
+    this.loops.set(slot, loop);
   }
 
-  private async loop(projection: Projection, signal: AbortSignal): Promise<void> {
+  private async loop(projection: Projection, partition: StreamPartition, signal: AbortSignal): Promise<void> {
     const { logger } = this.options;
+    const slot = slotOf(projection.name, partition.index);
     const options = {
-      pool: this.pool, store: this.store, projection, logger,
+      pool: this.pool, store: this.store, projection, partition, logger,
       batchSize: this.options.batchSize ?? 10_000, idleMs: this.options.idleMs ?? 5,
       ...(this.options.memoryLimit === undefined ? {} : { memoryLimit: this.options.memoryLimit }),
-      onLeading: () => this.troubles.delete(projection.name),
+      onLeading: () => this.troubles.delete(slot),
     };
     while (!signal.aborted) {
       let end: SessionEnd | 'crashed';
       try {
-        this.states.set(projection.name, 'active');
+        this.states.set(slot, 'active');
         end = await runWorkerSession(options, signal);
       } catch (error) {
         if (!signal.aborted) {
           const level = isTransient(error) ? 'warn' : 'error';
-          logger[level]({ err: error, projection: projection.name }, 'projection worker stopped by an error; retrying from its checkpoint');
-          const previous = this.troubles.get(projection.name);
-          this.troubles.set(projection.name, { projection: projection.name, error: (error as Error).message, since: previous?.since ?? new Date() });
+          logger[level]({ err: error, projection: projection.name, partition: partition.index }, 'projection worker stopped by an error; retrying from its checkpoint');
+          const previous = this.troubles.get(slot);
+          this.troubles.set(slot, { projection: projection.name, partition: partition.index, error: (error as Error).message, since: previous?.since ?? new Date() });
         }
         end = 'crashed';
       }
       if (end === 'failed') {
-        this.states.set(projection.name, 'failed');
+        this.states.set(slot, 'failed');
         return;
       }
       if (end === 'stopped' || signal.aborted) break;
       if (end === 'not-leader') {
-        this.states.set(projection.name, 'standby');
-        this.troubles.delete(projection.name);
+        this.states.set(slot, 'standby');
+        this.troubles.delete(slot);
       }
       if (end !== 'moved') await sleep(this.options.retryMs ?? 2000, signal);
     }
-    this.states.set(projection.name, 'stopped');
-    this.troubles.delete(projection.name);
+    this.states.set(slot, 'stopped');
+    this.troubles.delete(slot);
   }
+}
+
+function slotOf(name: string, partition: number): string {
+  return `${name}#${partition}`;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -8,7 +8,7 @@ import { createLogger } from '../../src/logger.js';
 import { ProjectionRunner } from '../../src/projections/ProjectionRunner.js';
 import { auditTrailProjection } from '../../src/projections/readModels/auditTrail.js';
 import { auditTrailCorrelations } from '../../src/projections/readModels/auditTrailCorrelations.js';
-import { ensureCheckpoint } from '../../src/projections/runner/checkpoints.js';
+import { ensureCheckpoints } from '../../src/projections/runner/checkpoints.js';
 import { createTestDatabase } from '../support/testDatabase.js';
 import { eventStoreContract } from './contract/eventStoreContract.js';
 
@@ -33,7 +33,7 @@ if (connectionString) {
     stores.push(follower);
     const client = await db.pool.connect();
     try {
-      await ensureCheckpoint(client, auditTrailProjection.name, auditTrailProjection.version);
+      await ensureCheckpoints(client, auditTrailProjection.name, auditTrailProjection.version, 1);
       await client.query('UPDATE reporting.projection_checkpoints SET position = $2 WHERE name = $1', [auditTrailProjection.name, await follower.headPosition()]);
     } finally {
       client.release();

@@ -8,48 +8,11 @@ import { projectionStatuses, waitUntilCaughtUp } from '../../src/projections/pro
 import { rebuildProjection } from '../../src/projections/rebuild/rebuildProjection.js';
 import { readCheckpoint } from '../../src/projections/runner/checkpoints.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
-import { appendOrder, readWholeLog, storeOn, tableRows } from './support/projectionHarness.js';
+import { failingOn, orderSnapshot } from './support/orderSnapshots.js';
+import { appendOrder, readWholeLog, storeOn } from './support/projectionHarness.js';
 import { happyOrder, troubledOrder } from './support/scenarios.js';
 
 const logger = createLogger(process.env.TEST_LOG ?? 'silent', process.stderr);
-const orderTables = [['crm_orders', 'order_key'], ['crm_order_lines', 'order_key, line_no'], ['backlog', 'order_key, line_no'],
-  ['fill_rate_lines', 'order_key, line_no'], ['order_kpis', 'order_key'], ['exceptions', 'order_key, exception_id']] as const;
-
-/** The orders projection, except that it throws on the chosen event after writing the rest of the batch. */
-function failingOn(eventId: string): Projection {
-  const real = createOrdersProjection();
-  return {
-    ...real,
-    open(context) {
-      const applier = real.open(context);
-      return {
-        ...applier,
-        async prepare(events) {
-          const prepared = await applier.prepare(events);
-          return {
-            ...prepared,
-            async write(client, tables) {
-              await prepared.write(client, tables);
-              if (events.some((e) => e.id === eventId)) throw new Error('simulated crash');
-            },
-          };
-        },
-      };
-    },
-  };
-}
-
-async function snapshot(db: TestDatabase): Promise<Record<string, unknown[]>> {
-  const entries = await Promise.all(orderTables.map(async ([table, key]) =>
-    [table, (await tableRows(db.pool, `reporting.${table}`, key)).map(withoutTimes)] as const));
-  return Object.fromEntries(entries);
-}
-
-/** last_event_at is the store's clock, which differs between the run and the reference database. */
-function withoutTimes(row: unknown): unknown {
-  const { last_event_at: _ignored, ...rest } = row as Record<string, unknown>;
-  return rest;
-}
 
 async function runOnce(db: TestDatabase, store: EventStore, projection: Projection, batchSize = 3): Promise<ProjectionRunner> {
   const runner = new ProjectionRunner({ pool: db.pool, store, projections: [projection], logger, batchSize, retryMs: 50 });
@@ -95,16 +58,16 @@ describe('crash safety and rebuild', () => {
   it('resumes exactly at the checkpoint after a restart and ends with the rows of an uninterrupted run', async () => {
     await runOnce(db, store, createOrdersProjection());
     expect(await readCheckpoint(db.pool, 'orders')).toMatchObject({ status: 'running', eventsApplied: (await readWholeLog(store)).length });
-    expect(await snapshot(db)).toEqual(await snapshot(reference));
+    expect(await orderSnapshot(db.pool)).toEqual(await orderSnapshot(reference.pool));
   });
 
   it('rebuilds into new tables and swaps them in with rows equal to the live projection', async () => {
-    const before = await snapshot(db);
+    const before = await orderSnapshot(db.pool);
     const progress: number[] = [];
     const result = await rebuildProjection({ pool: db.pool, store, projection: createOrdersProjection(), batchSize: 4, onProgress: (p) => progress.push(p.applied) });
     expect(result.version).toBe(createOrdersProjection().version + 1);
     expect(progress.at(-1)).toBe(result.applied);
-    expect(await snapshot(db)).toEqual(before);
+    expect(await orderSnapshot(db.pool)).toEqual(before);
     const views = await db.pool.query(`SELECT count(*)::int AS n FROM reporting.backlog_summary`);
     expect(views.rows[0].n).toBeGreaterThan(0);
     const comment = await db.pool.query(`SELECT obj_description('reporting.crm_orders'::regclass, 'pg_class') AS c, col_description('reporting.crm_orders'::regclass, 1) AS col`);
@@ -124,6 +87,6 @@ describe('crash safety and rebuild', () => {
     await runner.stop();
     await runOnce(reference, referenceStore, createOrdersProjection(), 1000);
     expect(await readCheckpoint(db.pool, 'orders')).toMatchObject({ version: createOrdersProjection().version + 2, status: 'running' });
-    expect(await snapshot(db)).toEqual(await snapshot(reference));
+    expect(await orderSnapshot(db.pool)).toEqual(await orderSnapshot(reference.pool));
   });
 });

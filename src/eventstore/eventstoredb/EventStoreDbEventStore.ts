@@ -97,9 +97,9 @@ function connect(target: ParsedConnectionString): KurrentDBClient {
 }
 
 /** One page: scans `$all` in chunks, within the page's budget (`allPaging.ts`). */
-async function readAllPage(client: KurrentDBClient, { after = START, limit, types }: ReadAllOptions): Promise<ReadAllPage> {
+async function readAllPage(client: KurrentDBClient, { after = START, limit, types, partition }: ReadAllOptions): Promise<ReadAllPage> {
   decodeEsdbPosition(after);
-  return scanAll(client, startScan(after, limit, types));
+  return scanAll(client, startScan(after, limit, types, partition));
 }
 
 export async function scanAll(client: KurrentDBClient, scan: PageScan): Promise<ReadAllPage> {
@@ -117,7 +117,7 @@ export async function scanAll(client: KurrentDBClient, scan: PageScan): Promise<
 /** Pages until the end, then waits for a wake-up: pull-based, never more than a page held. */
 async function* subscribeAll(store: EventStore, wakeups: ReturnType<typeof createLiveWakeups>, options: SubscribeAllOptions): AsyncGenerator<RecordedEvent> {
   let position: Position = options.after ?? START;
-  const types = options.types ? { types: options.types } : {};
+  const types = { ...(options.types ? { types: options.types } : {}), ...(options.partition ? { partition: options.partition } : {}) };
   while (!options.signal.aborted) {
     const seen = wakeups.generation();
     const page = await store.readAll({ after: position, limit: options.batchSize ?? 1000, ...types });

@@ -1,4 +1,5 @@
 import { START, type Position, type ReadAllPage, type RecordedEvent } from '../EventStore.js';
+import { checkPartition, inPartition, type StreamPartition } from '../streamPartition.js';
 
 /** One record of `$all` as the adapter sees it: its position, and the ledger event it holds (none for anything else). */
 export interface ScannedRecord {
@@ -29,9 +30,13 @@ export function scanBudget(limit: number): number {
   return Math.max(limit * 10, 10_000);
 }
 
-export function startScan(after: Position, limit: number, types: readonly string[] | undefined): PageScan {
+export function startScan(after: Position, limit: number, types: readonly string[] | undefined, partition?: StreamPartition): PageScan {
   const wanted = types ? new Set(types) : undefined;
-  return startScanWhere(after, limit, wanted ? (event) => wanted.has(event.type) : undefined);
+  const ofType = wanted ? (event: RecordedEvent) => wanted.has(event.type) : undefined;
+  // The server cannot filter by partition: the client reads every record and keeps those of its streams.
+  const split = partition && checkPartition(partition).count > 1 ? partition : undefined;
+  if (!split) return startScanWhere(after, limit, ofType);
+  return startScanWhere(after, limit, (event) => (!ofType || ofType(event)) && inPartition(event.streamId, split));
 }
 
 export function startScanWhere(after: Position, limit: number, wanted: ((event: RecordedEvent) => boolean) | undefined): PageScan {

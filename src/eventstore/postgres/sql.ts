@@ -108,28 +108,46 @@ export const readAllSql = {
 };
 
 /**
- * A type-filtered page scans at most $5 rows of the log past `after`, so a
- * rare type never makes one call walk the whole log; it returns the picked
- * events plus how far it scanned (`scanned`, `scanned_to`), which becomes the
- * next position when fewer than $3 matched.
+ * A filtered page scans at most $5 rows of the log past `after`, so a rare
+ * type or a small partition never makes one call walk the whole log; it
+ * returns the picked events plus how far it scanned (`scanned`,
+ * `scanned_to`), which becomes the next position when fewer than $3 matched.
  */
-export const readAllOfTypesSql = {
-  name: 'ledger_read_all_types_v2',
-  text: `WITH scanned AS (
-      SELECT tx_id, seq, type FROM ledger.events
+function filteredReadSql(name: string, where: string, scannedColumns: string) {
+  return {
+    name,
+    text: `WITH scanned AS (
+      SELECT ${scannedColumns} FROM ledger.events
       WHERE (tx_id, seq) > ($1::xid8, $2::bigint) AND ${safe}
       ORDER BY tx_id, seq LIMIT $5
     ), bounds AS (
       SELECT count(*)::int AS scanned, max(ledger.format_position(tx_id, seq)) AS scanned_to FROM scanned
     ), picked AS (
-      SELECT tx_id, seq FROM scanned WHERE type = ANY($4::text[]) ORDER BY tx_id, seq LIMIT $3
+      SELECT tx_id, seq FROM scanned WHERE ${where} ORDER BY tx_id, seq LIMIT $3
     )
     SELECT ${eventColumns.replaceAll(/\b(event_id|stream_id|revision|type|data|metadata|recorded_at|hash|prev_hash)\b/g, 'e.$1').replace('format_position(tx_id, seq)', 'format_position(e.tx_id, e.seq)')},
       b.scanned, b.scanned_to
     FROM bounds b
     LEFT JOIN (picked p JOIN ledger.events e ON e.tx_id = p.tx_id AND e.seq = p.seq) ON true
     ORDER BY e.tx_id, e.seq`,
-};
+  };
+}
+
+/**
+ * The partition of a stream, as `partitionOfStream` (src/eventstore/streamPartition.ts)
+ * computes it: the first 32 bits of md5(stream id), unsigned, modulo $6.
+ */
+export const streamPartitionSql = "(('x' || left(md5(stream_id), 8))::bit(32)::bigint % $6::int)";
+
+/** Events of some types ($4). */
+export const readAllOfTypesSql = filteredReadSql('ledger_read_all_types_v2', 'type = ANY($4::text[])', 'tx_id, seq, type');
+
+/** Events of one partition ($7 of $6), of some types ($4) or all ($4 NULL). */
+export const readAllOfPartitionSql = filteredReadSql(
+  'ledger_read_all_partition_v1',
+  `($4::text[] IS NULL OR type = ANY($4::text[])) AND ${streamPartitionSql} = $7::int`,
+  'tx_id, seq, type, stream_id',
+);
 
 export const streamHeadSql = {
   name: 'ledger_stream_head_v1',

@@ -13,13 +13,13 @@ export async function* subscribeAll(
   isClosed: () => boolean,
   options: SubscribeAllOptions,
 ): AsyncGenerator<RecordedEvent> {
-  const { signal, types } = options;
+  const { signal, types, partition } = options;
   const limit = options.batchSize ?? 1000;
   let after = options.after ?? START;
   wakeups.listen();
   while (!signal.aborted && !isClosed()) {
     const seen = wakeups.generation();
-    const page = await readAll(types ? { after, limit, types } : { after, limit });
+    const page = await readAll({ after, limit, ...(types ? { types } : {}), ...(partition ? { partition } : {}) });
     for (const event of page.events) {
       if (signal.aborted) return;
       yield event;

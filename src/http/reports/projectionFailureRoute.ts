@@ -9,7 +9,9 @@ import { problem, sendProblem } from '../problem.js';
 const projectionFailureSchema = z.object({
   name: z.string(),
   status: z.string(),
-  position: z.string().optional(),
+  position: z.string().optional().describe('The failed partition\'s checkpoint: the last event it applied.'),
+  partition: z.number().int().optional().describe('The failed partition (0 when the projection is not split).'),
+  failedPartitions: z.array(z.number().int()).optional().describe('Every partition that stopped on an event; the failure shown is the first one\'s.'),
   failure: z.object({
     position: z.string().nullable(),
     eventId: z.string().nullable(),
@@ -44,6 +46,8 @@ export function projectionFailureRoute({ runner }: { runner: ProjectionRunner })
         name: checkpoint.name,
         status: checkpoint.status,
         position: checkpoint.position,
+        partition: checkpoint.partition,
+        failedPartitions: [...found.failedPartitions],
         failure: {
           position: checkpoint.failedPosition,
           eventId: checkpoint.failedEventId,

@@ -5,8 +5,8 @@ import { auditTrailProjection } from './auditTrail.js';
 
 /**
  * The audit trail read model as a correlation index: it stores every
- * event's correlation id with its stream and revision, and its checkpoint
- * says how far it is complete. One statement reads both, so the rows and
+ * event's correlation id with its stream and revision, and its checkpoints
+ * say how far it is complete (the furthest-behind partition's). One statement reads both, so the rows and
  * the checkpoint belong together.
  */
 export function auditTrailCorrelations(pool: pg.Pool): CorrelationIndex {
@@ -14,7 +14,7 @@ export function auditTrailCorrelations(pool: pg.Pool): CorrelationIndex {
     async lookup(correlationId, limit) {
       const { rows } = await pool.query<{ indexed_to: string; stream_id: string | null; revision: string | null }>(
         `SELECT cp.position AS indexed_to, a.stream_id, a.stream_version::text AS revision
-           FROM (SELECT coalesce((SELECT position FROM reporting.projection_checkpoints WHERE name = $3), '') AS position) cp
+           FROM (SELECT coalesce((SELECT min(position) FROM reporting.projection_checkpoints WHERE name = $3), '') AS position) cp
            LEFT JOIN LATERAL (
              SELECT stream_id, stream_version, position FROM reporting.audit_trail
               WHERE correlation_id = $1 AND position <= cp.position ORDER BY position LIMIT $2

@@ -1,9 +1,10 @@
 import type pg from 'pg';
-import type { EventStore, Position } from '../../eventstore/EventStore.js';
+import type { EventStore, Position, RecordedEvent } from '../../eventstore/EventStore.js';
 import { START } from '../../eventstore/EventStore.js';
 import type { Applier, PreparedBatch, Projection, TableTargets } from '../Projection.js';
 import { tryLockRebuild, unlockRebuild } from '../runner/advisoryLock.js';
-import { ensureCheckpoint, lockCheckpoint } from '../runner/checkpoints.js';
+import { partitionOfStream } from '../../eventstore/streamPartition.js';
+import { ensureCheckpoints, lockProjectionCheckpoints, replaceCheckpoints } from '../runner/checkpoints.js';
 import { createBuildTables, dropSchema, rebuildSchemas } from './buildTables.js';
 import { swapTables } from './swapTables.js';
 
@@ -22,6 +23,8 @@ export interface RebuildOptions {
   readonly batchSize?: number;
   /** Orders (or other keys) held in memory while building; the projection's default when absent. */
   readonly memoryLimit?: number;
+  /** How many partitions the rebuilt projection runs as from the swap on (default: as many as now). */
+  readonly partitions?: number;
   readonly onProgress?: (progress: RebuildProgress) => void;
 }
 
@@ -59,30 +62,25 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
 async function build(client: pg.PoolClient, options: RebuildOptions): Promise<RebuildResult> {
   const { projection } = options;
   const started = Date.now();
-  const live = await ensureCheckpoint(client, projection.name, projection.version);
-  const version = Math.max(live.version + 1, projection.version);
+  const live = await ensureCheckpoints(client, projection.name, projection.version, options.partitions ?? 1);
+  const version = Math.max(...live.map((c) => c.version + 1), projection.version);
+  const partitions = options.partitions ?? live[0]!.partitions;
   const schemas = rebuildSchemas(projection, version);
   const built = await createBuildTables(client, projection, schemas.build);
   const applier = projection.open({ store: options.store, writeBack: true, ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }) });
-  const progress = { applied: 0, position: START, lastRecordedAt: null as Date | null };
+  const progress: BuildProgress = { applied: 0, position: START, lastRecordedAt: null, byPartition: new Array<number>(partitions).fill(0) };
   const report = () => options.onProgress?.({ projection: projection.name, applied: progress.applied, position: progress.position, elapsedMs: Date.now() - started });
   try {
     await applyUntilEnd(client, options, applier, built.tables, progress, true, report);
     await writeOut(client, applier.flush?.(), built.tables, true);
     await built.createIndexes(client);
     await client.query('BEGIN');
-    await lockCheckpoint(client, projection.name);
+    await lockProjectionCheckpoints(client, projection.name);
     // Events that arrived during the build; the live worker waits on the row lock meanwhile.
     await applyUntilEnd(client, options, applier, built.tables, progress, false, report);
     await writeOut(client, applier.flush?.(), built.tables, false);
     await swapTables(client, projection, schemas.build, schemas.retired);
-    await client.query(
-      `UPDATE reporting.projection_checkpoints
-          SET version = $2, position = $3, events_applied = $4, last_recorded_at = coalesce($5, last_recorded_at),
-              status = 'running', error = NULL, failed_position = NULL, failed_event_id = NULL, updated_at = now()
-        WHERE name = $1`,
-      [projection.name, version, progress.position, progress.applied, progress.lastRecordedAt],
-    );
+    await replaceCheckpoints(client, projection.name, { version, position: progress.position, applied: progress.byPartition, lastRecordedAt: progress.lastRecordedAt });
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -95,6 +93,8 @@ async function build(client: pg.PoolClient, options: RebuildOptions): Promise<Re
 
 interface BuildProgress {
   applied: number;
+  /** Events applied per partition of the rebuilt projection: each partition's checkpoint counts its own. */
+  readonly byPartition: number[];
   position: Position;
   lastRecordedAt: Date | null;
 }
@@ -125,6 +125,7 @@ async function applyUntilEnd(
         writing = writeOut(client, prepared, tables, ownTransactions);
       }
       progress.applied += page.events.length;
+      countByPartition(progress.byPartition, page.events);
       progress.position = page.nextPosition;
       progress.lastRecordedAt = page.events.at(-1)?.recordedAt ?? progress.lastRecordedAt;
       report();
@@ -153,4 +154,9 @@ async function writeOut(client: pg.PoolClient, prepared: PreparedBatch | undefin
     throw error;
   }
   prepared.committed();
+}
+
+function countByPartition(counts: number[], events: readonly RecordedEvent[]): void {
+  if (counts.length === 1) counts[0]! += events.length;
+  else for (const event of events) counts[partitionOfStream(event.streamId, counts.length)]! += 1;
 }

@@ -15,7 +15,9 @@ import type { SessionEnd, WorkerOptions } from './projectionWorker.js';
  * see Projection.ts), until stopped, failed, or the checkpoint moved.
  */
 export async function follow(options: WorkerOptions, client: pg.PoolClient, start: Expected, stops: readonly AbortSignal[]): Promise<SessionEnd> {
-  const { projection, store, logger } = options;
+  const { projection, store, logger, partition } = options;
+  const key = { name: projection.name, partition: partition.index };
+  const named = { projection: projection.name, partition: partition.index };
   const tables = tablesIn(reportingSchema, projection.tables);
   // Our own controller, so leaving early also ends a subscription that waits for live events.
   const session = new AbortController();
@@ -34,8 +36,8 @@ export async function follow(options: WorkerOptions, client: pg.PoolClient, star
   const skipper = new Throttle(options.skipEveryMs ?? 1000, () => void serial.run(async () => {
     const to = look.skippable(expected.position);
     if (to === undefined || session.signal.aborted) return;
-    if (await passCheckpoint(client, projection.name, expected, to)) expected = { ...expected, position: to };
-  }).catch((error: unknown) => logger.warn({ err: error, projection: projection.name }, 'could not move the checkpoint past skipped events')));
+    if (await passCheckpoint(client, key, expected, to)) expected = { ...expected, position: to };
+  }).catch((error: unknown) => logger.warn({ err: error, ...named }, 'could not move the checkpoint past skipped events')));
   // The batch being written settles on its own, so a move or a failure ends the session even when the log is quiet.
   let inFlight: Promise<void> | undefined;
   let ended: SessionEnd | undefined;
@@ -46,8 +48,8 @@ export async function follow(options: WorkerOptions, client: pg.PoolClient, star
       return;
     }
     if (outcome.kind === 'failed') {
-      logger.error({ projection: projection.name, position: outcome.event.position, eventId: outcome.event.id, err: outcome.error },
-        `projection ${projection.name} stopped: ${outcome.event.type} at ${outcome.event.position} could not be applied`);
+      logger.error({ ...named, position: outcome.event.position, eventId: outcome.event.id, err: outcome.error },
+        `projection ${projection.name} (partition ${partition.index} of ${partition.count}) stopped: ${outcome.event.type} at ${outcome.event.position} could not be applied`);
     }
     ended = outcome.kind;
     session.abort();
@@ -55,7 +57,7 @@ export async function follow(options: WorkerOptions, client: pg.PoolClient, star
   const launch = (batch: Batch, span: Span) => {
     const at = expected;
     span.setAttribute('ledger.from_position', at.position);
-    inFlight = serial.run(() => within(span, () => applyBatch(client, projection, applier, tables, batch, at))).then((outcome) => {
+    inFlight = serial.run(() => within(span, () => applyBatch(client, key, applier, tables, batch, at))).then((outcome) => {
       endSpan(span, outcome.kind === 'failed' ? outcome.error : undefined);
       settled(outcome);
     }, (error: unknown) => {
@@ -69,6 +71,7 @@ export async function follow(options: WorkerOptions, client: pg.PoolClient, star
     const events = look.taking(store.subscribeAll({
       after: start.position, signal: session.signal, batchSize: options.batchSize,
       ...(projection.handles === 'all' ? {} : { types: projection.handles }),
+      ...(partition.count > 1 ? { partition } : {}),
       onProgress: (position) => {
         look.scanned = position;
         if (look.skippable(expected.position) !== undefined) skipper.poke();
@@ -80,7 +83,7 @@ export async function follow(options: WorkerOptions, client: pg.PoolClient, star
       const through = look.skippable(batch.at(-1)?.position ?? expected.position);
       const seen = resets;
       // One span per batch, from its fold to its commit (the fold overlaps the write of the batch before).
-      const span = openSpan('projection_batch', { 'ledger.projection': projection.name, 'ledger.events': batch.length, 'ledger.to_position': batch.at(-1)?.position ?? expected.position });
+      const span = openSpan('projection_batch', { 'ledger.projection': projection.name, 'ledger.partition': partition.index, 'ledger.events': batch.length, 'ledger.to_position': batch.at(-1)?.position ?? expected.position });
       let prepared = await within(span, () => prepare(batch));
       await inFlight;
       if (session.signal.aborted) {

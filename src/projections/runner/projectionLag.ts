@@ -1,4 +1,5 @@
 import type { EventStore, Position } from '../../eventstore/EventStore.js';
+import type { StreamPartition } from '../../eventstore/streamPartition.js';
 import type { Projection } from '../Projection.js';
 
 export interface Lag {
@@ -31,11 +32,21 @@ export async function projectionLag(
 }
 
 /**
- * Whether `projection` has applied everything it handles after `position`
- * that is readable now: one event read at most (a filtered read scans a
+ * Whether `projection` (or one `partition` of it) has applied everything it
+ * handles after `position` that is readable now: one event read at most (a filtered read scans a
  * bounded window of the log).
  */
-export async function nothingToApply(store: EventStore, projection: Projection, position: Position): Promise<boolean> {
-  const page = await store.readAll({ after: position, limit: 1, ...(projection.handles === 'all' ? {} : { types: projection.handles }) });
+export async function nothingToApply(store: EventStore, projection: Projection, position: Position, partition?: StreamPartition): Promise<boolean> {
+  const types = projection.handles === 'all' ? {} : { types: projection.handles };
+  const page = await store.readAll({ after: position, limit: 1, ...types, ...(partition && partition.count > 1 ? { partition } : {}) });
   return page.events.length === 0 && page.isEnd;
+}
+
+/** The lag of a projection split into partitions: that of its furthest-behind partition, in events and in seconds. */
+export function worstLag(lags: readonly Lag[]): Lag {
+  return {
+    events: Math.max(0, ...lags.map((l) => l.events)),
+    capped: lags.some((l) => l.capped),
+    seconds: Math.max(0, ...lags.map((l) => l.seconds)),
+  };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash, hashedText } from '../../../src/domain/auditHash.js';
-import { START, type AppendResult, type EventStore, type Position } from '../../../src/eventstore/EventStore.js';
+import { START, type AppendResult, type EventStore, type Position, type RecordedEvent } from '../../../src/eventstore/EventStore.js';
+import { partitionOfStream, partitionsOf } from '../../../src/eventstore/streamPartition.js';
 import type { WrongExpectedRevision } from '../../../src/eventstore/WrongExpectedRevision.js';
 import { isWrongExpectedRevision } from '../../../src/eventstore/WrongExpectedRevision.js';
 import { anEvent, expectStrictlyIncreasing, readAllOf, readStreamAll, someEvents, subscribeUntil, uniqueStream, untilReadable } from './contractHelpers.js';
@@ -214,6 +215,34 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
         }
         expect(seen.map((e) => e.type)).toEqual([rare]);
         expect(position >= last.position).toBe(true);
+      });
+
+      it('reads one partition of the log: whole streams, those partitionOfStream puts there, and every partition together is the log', async () => {
+        const before = await store.headPosition();
+        const streams = Array.from({ length: 12 }, (_, i) => uniqueStream(`part${i}`));
+        for (const stream of streams) await store.append(stream, [anEvent('Split'), anEvent('Other'), anEvent('Split')], { expectedRevision: 'no_stream' });
+        await untilReadable(store, await store.headPosition());
+        const ours = new Set(streams);
+        const byPartition: RecordedEvent[][] = [];
+        for (const partition of partitionsOf(4)) {
+          const seen: RecordedEvent[] = [];
+          let position = before;
+          // A small limit and a type filter: pages end on the limit, on the scan budget and at the end alike.
+          for (let pages = 0; pages < 1000; pages++) {
+            const page = await store.readAll({ after: position, limit: 2, types: ['Split'], partition });
+            seen.push(...page.events.filter((e) => ours.has(e.streamId)));
+            position = page.nextPosition;
+            if (page.isEnd) break;
+          }
+          expect(seen.every((e) => partitionOfStream(e.streamId, 4) === partition.index && e.type === 'Split')).toBe(true);
+          byPartition.push(seen);
+        }
+        const whole = (await readAllOf(store, ours, before, 100)).filter((e) => e.type === 'Split');
+        expect(byPartition.flat().map((e) => e.id).sort()).toEqual(whole.map((e) => e.id).sort());
+        expect(byPartition.filter((events) => events.length > 0).length).toBeGreaterThan(1);
+        const untyped = await store.readAll({ after: before, limit: 1000, partition: { index: 1, count: 4 } });
+        expect(untyped.events.filter((e) => ours.has(e.streamId)).map((e) => e.id)).toEqual(
+          (await readAllOf(store, ours, before, 100)).filter((e) => partitionOfStream(e.streamId, 4) === 1).map((e) => e.id));
       });
 
       const foreign = options.writeForeign;

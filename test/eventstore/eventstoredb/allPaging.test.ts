@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { START, type Position, type ReadAllPage } from '../../../src/eventstore/EventStore.js';
 import { absorbChunk, headOf, nextChunkSize, scanBudget, startScan, type PageScan, type ScannedRecord } from '../../../src/eventstore/eventstoredb/allPaging.js';
 import { toScannedRecord } from '../../../src/eventstore/eventstoredb/esdbEvent.js';
+import { partitionOfStream, partitionsOf } from '../../../src/eventstore/streamPartition.js';
 import { clientRecord } from './clientShapes.js';
 
 /** A `$all` of records as the client returns them, at commit positions 1, 2, 3, … */
@@ -38,6 +39,16 @@ describe('paging $all with a filter and a scan budget', () => {
     const page = readPage(all, startScan(START, 5, ['Rare'])).page;
     expect(page.events.map((e) => e.type)).toEqual(['Rare']);
     expect(page).toMatchObject({ nextPosition: at(5), isEnd: true });
+  });
+
+  it('keeps a partition\'s streams only, of the wanted types, and moves past the rest', () => {
+    const all = Array.from({ length: 40 }, (_, i) => toScannedRecord({ event: clientRecord({ streamId: `order-P${i % 8}`, type: i % 5 === 0 ? 'Other' : 'Split', commit: BigInt(i + 1), revision: BigInt(i) }) }));
+    const seen = partitionsOf(3).map((partition) => readPage(all, startScan(START, 100, ['Split'], partition)).page);
+    for (const [index, page] of seen.entries()) {
+      expect(page).toMatchObject({ nextPosition: at(40), isEnd: true });
+      expect(page.events.every((e) => partitionOfStream(e.streamId, 3) === index && e.type === 'Split')).toBe(true);
+    }
+    expect(seen.flatMap((p) => p.events).length).toBe(all.filter((r) => r.event?.type === 'Split').length);
   });
 
   it('stops a scan at its budget with the last position scanned, not at the last match', () => {

@@ -1,0 +1,175 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventStore } from '../../src/eventstore/EventStore.js';
+import { streamPartitionSql } from '../../src/eventstore/postgres/sql.js';
+import { partitionOfStream } from '../../src/eventstore/streamPartition.js';
+import { createLogger } from '../../src/logger.js';
+import { failingEvent } from '../../src/projections/failingEvent.js';
+import type { Projection } from '../../src/projections/Projection.js';
+import { ProjectionRunner, type ProjectionRunnerOptions } from '../../src/projections/ProjectionRunner.js';
+import { createOrdersProjection } from '../../src/projections/orders/ordersProjection.js';
+import { projectionReadiness } from '../../src/projections/projectionReadiness.js';
+import { projectionStatuses, waitUntilCaughtUp } from '../../src/projections/projectionStatus.js';
+import { auditTrailProjection } from '../../src/projections/readModels/auditTrail.js';
+import { rebuildProjection } from '../../src/projections/rebuild/rebuildProjection.js';
+import { readProjectionCheckpoints } from '../../src/projections/runner/checkpoints.js';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { failingOn, orderSnapshot, ordersProjectionWith } from './support/orderSnapshots.js';
+import { appendOrder, readWholeLog, storeOn } from './support/projectionHarness.js';
+import { happyOrder, troubledOrder } from './support/scenarios.js';
+
+const logger = createLogger(process.env.TEST_LOG ?? 'silent', process.stderr);
+
+function runner(db: { pool: pg.Pool }, store: EventStore, options: Partial<ProjectionRunnerOptions> & { projections: readonly Projection[] }): ProjectionRunner {
+  return new ProjectionRunner({ pool: db.pool, store, logger, batchSize: 4, idleMs: 1, retryMs: 50, ...options });
+}
+
+/** Per partition of `count`: the events the orders projection (or the audit trail) handles, counted by PostgreSQL from the log itself. */
+async function eventsPerPartition(db: TestDatabase, projection: Projection, count: number): Promise<number[]> {
+  const types = projection.handles === 'all' ? null : projection.handles;
+  const { rows } = await db.pool.query<{ p: number; n: number }>(
+    `SELECT ${streamPartitionSql.replace('$6', '$1')}::int AS p, count(*)::int AS n FROM ledger.events
+      WHERE $2::text[] IS NULL OR type = ANY($2::text[]) GROUP BY 1`,
+    [count, types],
+  );
+  return Array.from({ length: count }, (_, p) => rows.find((r) => r.p === p)?.n ?? 0);
+}
+
+async function appliedPerPartition(db: TestDatabase, name: string): Promise<number[]> {
+  return (await readProjectionCheckpoints(db.pool, name)).map((c) => c.eventsApplied);
+}
+
+async function appendOrders(stores: readonly EventStore[], prefix: string, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const key = `${prefix}-${i}`;
+    const events = (i % 3 === 1 ? troubledOrder : happyOrder)(key, `ACC-${i % 4}`).events;
+    for (const store of stores) await appendOrder(store, key, events, 2);
+  }
+}
+
+async function until(probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('projection partitions', () => {
+  let db: TestDatabase;
+  let reference: TestDatabase;
+  let store: EventStore;
+  let referenceStore: EventStore;
+
+  beforeAll(async () => {
+    [db, reference] = await Promise.all([createTestDatabase(20), createTestDatabase(6)]);
+    store = storeOn(db.pool);
+    referenceStore = storeOn(reference.pool);
+    await appendOrders([store, referenceStore], 'S', 12);
+  });
+  afterAll(async () => {
+    await store.close();
+    await referenceStore.close();
+  });
+
+  async function referenceRows(): Promise<Record<string, unknown[]>> {
+    const unsplit = runner(reference, referenceStore, { projections: [createOrdersProjection()], batchSize: 1000 });
+    unsplit.start();
+    await waitUntilCaughtUp(unsplit);
+    await unsplit.stop();
+    return orderSnapshot(reference.pool);
+  }
+
+  it('runs four partitions in one process: each applies exactly the events of its streams, once, and the rows equal an unsplit run', async () => {
+    const split = runner(db, store, { projections: [createOrdersProjection(), auditTrailProjection], partitions: 4 });
+    split.start();
+    const [orders] = await waitUntilCaughtUp(split);
+    await split.stop();
+    expect(orders).toMatchObject({ name: 'orders', status: 'running', partitionCount: 4, lag: { events: 0 } });
+    expect(orders?.partitions.map((p) => p.partition)).toEqual([0, 1, 2, 3]);
+    expect(await appliedPerPartition(db, 'orders')).toEqual(await eventsPerPartition(db, createOrdersProjection(), 4));
+    expect(await appliedPerPartition(db, 'audit_trail')).toEqual(await eventsPerPartition(db, auditTrailProjection, 4));
+    expect((await eventsPerPartition(db, createOrdersProjection(), 4)).filter((n) => n > 0).length).toBeGreaterThan(1);
+    const audit = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM reporting.audit_trail');
+    expect(audit.rows[0]?.n).toBe((await readWholeLog(store)).length);
+    expect(await orderSnapshot(db.pool)).toEqual(await referenceRows());
+  });
+
+  it('takes over the partition of a worker whose connection died mid-batch, with the rows of an uninterrupted run', async () => {
+    const otherPool = new pg.Pool({ connectionString: db.url, max: 10 });
+    otherPool.on('error', () => undefined);
+    const otherStore = storeOn(otherPool);
+    let trap: { partition: number; caught?: (pid: number) => void } | undefined;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => { release = resolve; });
+    const trapped = ordersProjectionWith(async (events, client) => {
+      const armed = trap;
+      if (!armed?.caught || !events.some((e) => partitionOfStream(e.streamId, 4) === armed.partition)) return;
+      const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      armed.caught(pid);
+      trap = undefined;
+      await released;
+      await client.query('SELECT 1');
+    });
+    // The first runner leads every partition and, once it crashed, waits long before trying again: the second must take over.
+    const first = runner(db, store, { projections: [trapped], partitions: 4, retryMs: 60_000 });
+    const second = runner({ pool: otherPool }, otherStore, { projections: [createOrdersProjection()], partitions: 4 });
+    try {
+      first.start();
+      await until(() => first.workerStates('orders').every((s) => s === 'active'), 'the first runner leads every partition');
+      second.start();
+      await until(() => second.workerStates('orders').every((s) => s === 'standby'), 'the second runner stands by');
+      const victim = partitionOfStream('order-K-0', 4);
+      const pid = new Promise<number>((resolve) => { trap = { partition: victim, caught: resolve }; });
+      await appendOrders([store, referenceStore], 'K', 6);
+      await db.owner.query('SELECT pg_terminate_backend($1)', [await pid]);
+      release();
+      await until(() => second.workerState('orders', victim) === 'active', 'the second runner takes the partition over');
+      expect(first.troubled().map((t) => t.partition)).toEqual([victim]);
+      await waitUntilCaughtUp(second);
+      expect(second.workerStates('orders').filter((s) => s === 'active')).toHaveLength(1);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+      await otherStore.close();
+      await otherPool.end();
+    }
+    expect(await appliedPerPartition(db, 'orders')).toEqual(await eventsPerPartition(db, createOrdersProjection(), 4));
+    expect(await orderSnapshot(db.pool)).toEqual(await referenceRows());
+  });
+
+  it('stops only the partition whose event fails, and names it in readiness, the status and the failure', async () => {
+    await appendOrders([store], 'F', 4);
+    const culprit = (await readWholeLog(store)).filter((e) => e.streamId === 'order-F-2')[1]!;
+    const failedPartition = partitionOfStream(culprit.streamId, 4);
+    const failing = runner(db, store, { projections: [failingOn(culprit.id)], partitions: 4 });
+    failing.start();
+    const [orders] = await waitUntilCaughtUp(failing);
+    await failing.stop();
+    expect(orders).toMatchObject({ status: 'failed', failure: { partition: failedPartition, eventId: culprit.id } });
+    expect(orders?.partitions.filter((p) => p.status === 'failed').map((p) => p.partition)).toEqual([failedPartition]);
+    const found = await failingEvent(failing, 'orders');
+    expect(found).toMatchObject({ found: 'failed', failedPartitions: [failedPartition], event: { id: culprit.id } });
+    const ready = await projectionReadiness(db.pool).check();
+    expect(ready).toMatchObject({ ready: false, reason: `projection orders (partition ${failedPartition} of 4) failed` });
+    // The other partitions went on: every order of theirs is there in full.
+    const elsewhere = ['F-0', 'F-1', 'F-3'].filter((k) => partitionOfStream(`order-${k}`, 4) !== failedPartition);
+    expect(elsewhere.length).toBeGreaterThan(0);
+    const rows = await db.pool.query<{ order_key: string; status: string }>('SELECT order_key, status FROM reporting.crm_orders WHERE order_key = ANY($1::text[]) ORDER BY 1', [elsewhere]);
+    expect(rows.rows.map((r) => r.order_key)).toEqual(elsewhere);
+    expect(rows.rows.every((r) => r.status !== 'RECEIVED')).toBe(true);
+  });
+
+  it('refuses another partition count than the stored one until a rebuild with the new count, then runs with it', async () => {
+    const two = runner(db, store, { projections: [createOrdersProjection()], partitions: 2 });
+    two.start();
+    await until(() => two.troubled().length === 2, 'both partitions report the mismatch');
+    expect(two.troubled()[0]?.error).toContain('stored as 4 partition(s) but runs as 2 here');
+    await rebuildProjection({ pool: db.pool, store, projection: createOrdersProjection(), partitions: 2 });
+    await waitUntilCaughtUp(two);
+    await two.stop();
+    expect((await readProjectionCheckpoints(db.pool, 'orders')).map((c) => [c.partition, c.partitions, c.status])).toEqual([[0, 2, 'running'], [1, 2, 'running']]);
+    expect(await appliedPerPartition(db, 'orders')).toEqual(await eventsPerPartition(db, createOrdersProjection(), 2));
+    const statuses = await projectionStatuses(two);
+    expect(statuses[0]).toMatchObject({ status: 'running', partitionCount: 2 });
+  });
+});
