@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../src/eventstore/EventStore.js';
@@ -52,6 +54,38 @@ async function until(probe: () => boolean | Promise<boolean>, what: string, time
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+
+/** A worker process (test/projections/support/partitionWorkerProcess.ts) and the partitions it last said it leads. */
+class WorkerProcess {
+  private readonly child: ChildProcess;
+  private latest: Record<string, number[]> = {};
+  private readonly exited: Promise<void>;
+
+  constructor(url: string, partitions: number) {
+    this.child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'support/partitionWorkerProcess.ts')], {
+      env: { ...process.env, LEDGER_TEST_DATABASE_URL: url, LEDGER_TEST_PARTITIONS: String(partitions) }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let buffer = '';
+    this.child.stdout?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      const last = lines.at(-1);
+      if (last) this.latest = (JSON.parse(last) as { leads: Record<string, number[]> }).leads;
+    });
+    this.exited = new Promise((resolve) => this.child.once('exit', () => resolve()));
+  }
+
+  leads(projection: string): number[] {
+    return this.latest[projection] ?? [];
+  }
+
+  async kill(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    await this.exited;
   }
 }
 
@@ -138,7 +172,7 @@ describe('projection partitions', () => {
   });
 
   it('stops only the partition whose event fails, and names it in readiness, the status and the failure', async () => {
-    await appendOrders([store], 'F', 4);
+    await appendOrders([store, referenceStore], 'F', 4);
     const culprit = (await readWholeLog(store)).filter((e) => e.streamId === 'order-F-2')[1]!;
     const failedPartition = partitionOfStream(culprit.streamId, 4);
     const failing = runner(db, store, { projections: [failingOn(culprit.id)], partitions: 4 });
@@ -159,7 +193,7 @@ describe('projection partitions', () => {
     expect(rows.rows.every((r) => r.status !== 'RECEIVED')).toBe(true);
   });
 
-  it('refuses another partition count than the stored one until a rebuild with the new count, then runs with it', async () => {
+  it('refuses another partition count than the stored one until a rebuild with the new count, built a partition per connection, then runs with it', async () => {
     const two = runner(db, store, { projections: [createOrdersProjection()], partitions: 2 });
     two.start();
     await until(() => two.troubled().length === 2, 'both partitions report the mismatch');
@@ -171,5 +205,64 @@ describe('projection partitions', () => {
     expect(await appliedPerPartition(db, 'orders')).toEqual(await eventsPerPartition(db, createOrdersProjection(), 2));
     const statuses = await projectionStatuses(two);
     expect(statuses[0]).toMatchObject({ status: 'running', partitionCount: 2 });
+    // Built by two builders at once, one per partition, from the whole log: the failed event included, with the real projection.
+    expect(await orderSnapshot(db.pool)).toEqual(await referenceRows());
+    // Rebuilt again while both partitions run live and orders arrive: the swap waits for each partition's batch, then both follow the new tables.
+    two.start();
+    const rebuilt = rebuildProjection({ pool: db.pool, store, projection: createOrdersProjection(), batchSize: 3 });
+    await appendOrders([store, referenceStore], 'R', 4);
+    const { version } = await rebuilt;
+    await waitUntilCaughtUp(two);
+    await two.stop();
+    expect((await readProjectionCheckpoints(db.pool, 'orders')).map((c) => [c.partitions, c.version])).toEqual([[2, version], [2, version]]);
+    expect(await appliedPerPartition(db, 'orders')).toEqual(await eventsPerPartition(db, createOrdersProjection(), 2));
+    expect(await orderSnapshot(db.pool)).toEqual(await referenceRows());
   });
+});
+
+describe('projection partitions across processes', () => {
+  let db: TestDatabase;
+  let reference: TestDatabase;
+  let store: EventStore;
+  let referenceStore: EventStore;
+
+  beforeAll(async () => {
+    [db, reference] = await Promise.all([createTestDatabase(12), createTestDatabase(6)]);
+    store = storeOn(db.pool);
+    referenceStore = storeOn(reference.pool);
+    await appendOrders([store, referenceStore], 'T', 8);
+  });
+  afterAll(async () => {
+    await store.close();
+    await referenceStore.close();
+  });
+
+  it('shares the partitions between two processes, applies every event exactly once, and the survivor takes over a killed one', async () => {
+    const projections = [createOrdersProjection(), auditTrailProjection];
+    // Not started: it reads the checkpoints for waitUntilCaughtUp.
+    const observer = runner(db, store, { projections, partitions: 4 });
+    const shared = (a: WorkerProcess, b: WorkerProcess) => projections.every((p) => {
+      const [x, y] = [a.leads(p.name), b.leads(p.name)];
+      return x.length === 2 && y.length === 2 && new Set([...x, ...y]).size === 4;
+    });
+    const first = new WorkerProcess(db.url, 4);
+    const second = new WorkerProcess(db.url, 4);
+    try {
+      await until(() => shared(first, second), 'each process leads two partitions of each projection', 30_000);
+      await appendOrders([store, referenceStore], 'U', 6);
+      await waitUntilCaughtUp(observer);
+      await first.kill('SIGKILL');
+      await until(() => projections.every((p) => second.leads(p.name).length === 4), 'the survivor leads every partition', 20_000);
+      await appendOrders([store, referenceStore], 'V', 4);
+      await waitUntilCaughtUp(observer);
+    } finally {
+      await Promise.all([first.kill('SIGKILL'), second.kill('SIGTERM')]);
+    }
+    for (const projection of projections) expect(await appliedPerPartition(db, projection.name)).toEqual(await eventsPerPartition(db, projection, 4));
+    const unsplit = runner(reference, referenceStore, { projections: [createOrdersProjection()], batchSize: 1000 });
+    unsplit.start();
+    await waitUntilCaughtUp(unsplit);
+    await unsplit.stop();
+    expect(await orderSnapshot(db.pool)).toEqual(await orderSnapshot(reference.pool));
+  }, 60_000);
 });

@@ -1,9 +1,9 @@
 import type pg from 'pg';
-import type { EventStore, Position, RecordedEvent } from '../../eventstore/EventStore.js';
-import { START } from '../../eventstore/EventStore.js';
-import type { Applier, PreparedBatch, Projection, TableTargets } from '../Projection.js';
+import type { EventStore, Position } from '../../eventstore/EventStore.js';
+import { partitionsOf } from '../../eventstore/streamPartition.js';
+import type { Projection } from '../Projection.js';
 import { tryLockRebuild, unlockRebuild } from '../runner/advisoryLock.js';
-import { partitionOfStream } from '../../eventstore/streamPartition.js';
+import { buildToEnd, startPartitionBuild } from './buildPartition.js';
 import { ensureCheckpoints, lockProjectionCheckpoints, replaceCheckpoints } from '../runner/checkpoints.js';
 import { createBuildTables, dropSchema, rebuildSchemas } from './buildTables.js';
 import { swapTables } from './swapTables.js';
@@ -23,7 +23,11 @@ export interface RebuildOptions {
   readonly batchSize?: number;
   /** Orders (or other keys) held in memory while building; the projection's default when absent. */
   readonly memoryLimit?: number;
-  /** How many partitions the rebuilt projection runs as from the swap on (default: as many as now). */
+  /**
+   * How many partitions the rebuilt projection runs as from the swap on
+   * (default: as many as now). The rebuild runs as many builders at once,
+   * each on its own connection and with its own `memoryLimit`.
+   */
   readonly partitions?: number;
   readonly onProgress?: (progress: RebuildProgress) => void;
 }
@@ -38,11 +42,12 @@ export interface RebuildResult {
 
 /**
  * Builds the next version of a projection from position zero into a build
- * schema while the live tables keep serving (and the live worker keeps
- * feeding them), then swaps in one transaction once caught up. The swap
- * locks the checkpoint row first, exactly as every live batch does, so the
- * two never interleave; the live worker then sees the checkpoint moved and
- * follows the new tables from the carried-over position.
+ * schema while the live tables keep serving (and the live workers keep
+ * feeding them), one builder per partition, then swaps in one transaction
+ * once caught up. The swap locks every checkpoint row of the projection
+ * first, as every live batch locks its own, so the two never interleave;
+ * the live workers then see their checkpoints moved and follow the new
+ * tables from the carried-over positions.
  */
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildResult> {
   const { pool, projection } = options;
@@ -60,27 +65,41 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
 }
 
 async function build(client: pg.PoolClient, options: RebuildOptions): Promise<RebuildResult> {
-  const { projection } = options;
+  const { projection, pool, store } = options;
   const started = Date.now();
   const live = await ensureCheckpoints(client, projection.name, projection.version, options.partitions ?? 1);
   const version = Math.max(...live.map((c) => c.version + 1), projection.version);
-  const partitions = options.partitions ?? live[0]!.partitions;
+  const partitions = partitionsOf(options.partitions ?? live[0]!.partitions);
   const schemas = rebuildSchemas(projection, version);
   const built = await createBuildTables(client, projection, schemas.build);
-  const applier = projection.open({ store: options.store, writeBack: true, ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }) });
-  const progress: BuildProgress = { applied: 0, position: START, lastRecordedAt: null, byPartition: new Array<number>(partitions).fill(0) };
-  const report = () => options.onProgress?.({ projection: projection.name, applied: progress.applied, position: progress.position, elapsedMs: Date.now() - started });
+  const builds = partitions.map((partition) => startPartitionBuild(projection, store, partition, options.memoryLimit));
+  let failed = false;
+  const source = { store, projection, limit: options.batchSize ?? 10_000, abandoned: () => failed };
+  const progress = (): RebuildProgress => ({
+    projection: projection.name, applied: builds.reduce((n, b) => n + b.applied, 0),
+    position: builds.map((b) => b.position).reduce((a, b) => (b < a ? b : a)), elapsedMs: Date.now() - started,
+  });
+  const report = () => options.onProgress?.(progress());
   try {
-    await applyUntilEnd(client, options, applier, built.tables, progress, true, report);
-    await writeOut(client, applier.flush?.(), built.tables, true);
+    // The bulk of the log: every partition at once, each on a connection of its own, into tables no one reads yet.
+    await Promise.all(builds.map(async (partition) => {
+      const own = await pool.connect();
+      try {
+        await buildToEnd(own, source, partition, built.tables, true, report);
+      } catch (error) {
+        failed = true;
+        throw error;
+      } finally {
+        own.release();
+      }
+    }));
     await built.createIndexes(client);
     await client.query('BEGIN');
     await lockProjectionCheckpoints(client, projection.name);
-    // Events that arrived during the build; the live worker waits on the row lock meanwhile.
-    await applyUntilEnd(client, options, applier, built.tables, progress, false, report);
-    await writeOut(client, applier.flush?.(), built.tables, false);
+    // Events that arrived during the build; the live workers wait on their checkpoint rows meanwhile.
+    for (const partition of builds) await buildToEnd(client, source, partition, built.tables, false, report);
     await swapTables(client, projection, schemas.build, schemas.retired);
-    await replaceCheckpoints(client, projection.name, { version, position: progress.position, applied: progress.byPartition, lastRecordedAt: progress.lastRecordedAt });
+    await replaceCheckpoints(client, projection.name, version, builds);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -88,75 +107,6 @@ async function build(client: pg.PoolClient, options: RebuildOptions): Promise<Re
     throw error;
   }
   report();
-  return { projection: projection.name, version, applied: progress.applied, position: progress.position, elapsedMs: Date.now() - started };
-}
-
-interface BuildProgress {
-  applied: number;
-  /** Events applied per partition of the rebuilt projection: each partition's checkpoint counts its own. */
-  readonly byPartition: number[];
-  position: Position;
-  lastRecordedAt: Date | null;
-}
-
-/**
- * Reads pages from `progress.position` to the readable end and applies
- * each (in its own transaction when `ownTransactions`). Three things
- * overlap: the next page is read while this one is folded, and folded
- * while the one before is written (the log and the build use separate
- * connections).
- */
-async function applyUntilEnd(
-  client: pg.PoolClient, options: RebuildOptions, applier: Applier, tables: TableTargets, progress: BuildProgress,
-  ownTransactions: boolean, report: () => void,
-): Promise<void> {
-  const { store, projection } = options;
-  const limit = options.batchSize ?? 10_000;
-  const types = projection.handles === 'all' ? {} : { types: projection.handles };
-  let next = store.readAll({ after: progress.position, limit, ...types });
-  let writing: Promise<void> | undefined;
-  try {
-    for (;;) {
-      const page = await next;
-      if (!page.isEnd) next = store.readAll({ after: page.nextPosition, limit, ...types });
-      if (page.events.length > 0) {
-        const prepared = await applier.prepare(page.events);
-        await writing;
-        writing = writeOut(client, prepared, tables, ownTransactions);
-      }
-      progress.applied += page.events.length;
-      countByPartition(progress.byPartition, page.events);
-      progress.position = page.nextPosition;
-      progress.lastRecordedAt = page.events.at(-1)?.recordedAt ?? progress.lastRecordedAt;
-      report();
-      if (page.isEnd) break;
-    }
-    await writing;
-  } catch (error) {
-    next.catch(() => undefined);
-    writing?.catch(() => undefined);
-    throw error;
-  }
-}
-
-async function writeOut(client: pg.PoolClient, prepared: PreparedBatch | undefined, tables: TableTargets, ownTransaction: boolean): Promise<void> {
-  if (!prepared) return;
-  if (!ownTransaction) {
-    await prepared.write(client, tables);
-    return prepared.committed();
-  }
-  await client.query('BEGIN');
-  try {
-    await prepared.write(client, tables);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
-  prepared.committed();
-}
-
-function countByPartition(counts: number[], events: readonly RecordedEvent[]): void {
-  if (counts.length === 1) counts[0]! += events.length;
-  else for (const event of events) counts[partitionOfStream(event.streamId, counts.length)]! += 1;
+  const { applied, position } = progress();
+  return { projection: projection.name, version, applied, position, elapsedMs: Date.now() - started };
 }

@@ -83,30 +83,30 @@ export async function lockProjectionCheckpoints(client: Queryable, name: string)
   return result.rows.map(toCheckpoint);
 }
 
-export interface Rebuilt {
-  readonly version: number;
+/** Where one partition of a rebuild stands at its swap. */
+export interface RebuiltPartition {
   readonly position: Position;
-  /** Events applied per partition: as many rows as entries. */
-  readonly applied: readonly number[];
+  readonly applied: number;
   readonly lastRecordedAt: Date | null;
 }
 
 /**
  * A rebuild's swap, inside its transaction (the rows locked): the
  * projection's checkpoints become one per partition of the rebuilt
- * version, all at its position. Rows of partitions that stay are updated in
- * place, so a worker waiting on its row sees it moved and follows.
+ * version, each where its builder stopped. Rows of partitions that stay are
+ * updated in place, so a worker waiting on its row sees it moved and follows.
  */
-export async function replaceCheckpoints(client: Queryable, name: string, rebuilt: Rebuilt): Promise<void> {
-  await client.query('DELETE FROM reporting.projection_checkpoints WHERE name = $1 AND partition >= $2', [name, rebuilt.applied.length]);
+export async function replaceCheckpoints(client: Queryable, name: string, version: number, partitions: readonly RebuiltPartition[]): Promise<void> {
+  await client.query('DELETE FROM reporting.projection_checkpoints WHERE name = $1 AND partition >= $2', [name, partitions.length]);
   await client.query(
     `INSERT INTO reporting.projection_checkpoints AS c (name, partition, partitions, version, position, events_applied, last_recorded_at)
-     SELECT $1, a.o - 1, cardinality($5::bigint[]), $2, $3, a.applied, $4 FROM unnest($5::bigint[]) WITH ORDINALITY AS a(applied, o)
+     SELECT $1, r.o - 1, cardinality($3::text[]), $2, r.position, r.applied, r.recorded_at
+       FROM unnest($3::text[], $4::bigint[], $5::timestamptz[]) WITH ORDINALITY AS r(position, applied, recorded_at, o)
      ON CONFLICT (name, partition) DO UPDATE
         SET partitions = excluded.partitions, version = excluded.version, position = excluded.position, events_applied = excluded.events_applied,
             last_recorded_at = coalesce(excluded.last_recorded_at, c.last_recorded_at),
             status = 'running', error = NULL, failed_position = NULL, failed_event_id = NULL, updated_at = now()`,
-    [name, rebuilt.version, rebuilt.position, rebuilt.lastRecordedAt, rebuilt.applied],
+    [name, version, partitions.map((p) => p.position), partitions.map((p) => p.applied), partitions.map((p) => p.lastRecordedAt)],
   );
 }
 
