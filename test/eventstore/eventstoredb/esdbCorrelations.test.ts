@@ -28,7 +28,7 @@ const record = (commit: number, correlationId: string | undefined) => toScannedR
 }) });
 const setCheckpoint = (position: string) => db.pool.query(
   `INSERT INTO reporting.projection_checkpoints (name, version, position) VALUES ('audit_trail', 1, $1)
-   ON CONFLICT (name) DO UPDATE SET position = excluded.position`, [position]);
+   ON CONFLICT (name, partition) DO UPDATE SET position = excluded.position`, [position]);
 
 describe('correlations from the audit trail and the stretch of $all it has not reached', () => {
   it('finds the correlated events the audit trail has not projected yet by scanning after its checkpoint', async () => {
