@@ -64,15 +64,11 @@ async function measure(context: SectionContext, run: RunContext, size: number, p
     const label = `${count} partition${count > 1 ? 's' : ''}`;
     log(`projections: all together, ${label}`);
     const together = await rebuildTogether(run, projections, count, events);
-    if (!together) {
-      notes.push(`${label}: not measured — projections cannot be split in partitions yet.`);
-      continue;
-    }
     record(`projections.rebuild.all.p${count}`, `rebuild of every projection (${projections.map((p) => p.name).join(' + ')}) together`, label, together, { target });
     figures.push(...memoryFigures(`projections.rebuild.all.p${count}`, 'every projection together', label, together.usage));
     for (const projection of projections) {
       log(`projections: ${projection.name} alone, ${label}`);
-      const alone = (await rebuildTogether(run, [projection], count, events))!;
+      const alone = await rebuildTogether(run, [projection], count, events);
       record(`projections.rebuild.${projection.name}.p${count}`, `rebuild of ${projection.name} alone`, label, alone);
       if (projection.name === 'orders') figures.push(...memoryFigures(`projections.rebuild.orders.p${count}`, 'orders alone', label, alone.usage));
     }
@@ -80,7 +76,7 @@ async function measure(context: SectionContext, run: RunContext, size: number, p
   // The memory bound: orders alone again with a tenth of the setting.
   const small = Math.max(1, Math.round(run.memoryLimit / 10));
   log(`projections: orders alone, memory for ${small} orders`);
-  const bounded = (await rebuildTogether({ ...run, memoryLimit: small }, projections.filter((p) => p.name === 'orders'), 1, events))!;
+  const bounded = (await rebuildTogether({ ...run, memoryLimit: small }, projections.filter((p) => p.name === 'orders'), 1, events));
   const boundedLabel = `1 partition, ${small.toLocaleString('en-US')} orders in memory`;
   record('projections.rebuild.orders.small', 'rebuild of orders alone', boundedLabel, bounded);
   figures.push(...memoryFigures('projections.rebuild.orders.small', 'orders alone', boundedLabel, bounded.usage));

@@ -45,14 +45,12 @@ export async function readAllCeiling(context: RunContext): Promise<Run> {
 
 /**
  * Rebuilds `projections` from zero, all at once (each its own rebuild, as
- * `order-ledger rebuild` runs one), split in `partitions` hash ranges.
- * One partition is today's rebuild; more need partitioned projections
- * (undefined until they exist).
+ * `order-ledger rebuild` runs one), each split in `partitions` hash ranges
+ * built side by side (LEDGER_PROJECTION_PARTITIONS).
  */
-export async function rebuildTogether(context: RunContext, projections: readonly Projection[], partitions: number, logEvents: number): Promise<Run | undefined> {
-  if (partitions !== 1) return undefined;
+export async function rebuildTogether(context: RunContext, projections: readonly Projection[], partitions: number, logEvents: number): Promise<Run> {
   const { result, usage } = await withUsage(context.serverCpu, context.loadAverage, () => Promise.all(projections.map(async (projection) => {
-    const done = await rebuildProjection({ pool: context.pool, store: context.store, projection, memoryLimit: context.memoryLimit });
+    const done = await rebuildProjection({ pool: context.pool, store: context.store, projection, memoryLimit: context.memoryLimit, partitions });
     return [projection.name, done.applied] as const;
   })));
   return { events: logEvents, applied: Object.fromEntries(result), usage };

@@ -4,6 +4,7 @@ import { partitionsOf, type StreamPartition } from '../eventstore/streamPartitio
 import type { Logger } from '../logger.js';
 import type { Projection } from './Projection.js';
 import { isTransient } from '../postgres/transientError.js';
+import { Presence } from './runner/presence.js';
 import { runWorkerSession, type SessionEnd } from './runner/projectionWorker.js';
 
 export interface ProjectionRunnerOptions {
@@ -28,7 +29,12 @@ export interface ProjectionRunnerOptions {
   readonly idleMs?: number;
   /** Orders (or other keys) each worker keeps folded in memory (default: the projection's, 20,000 orders). */
   readonly memoryLimit?: number;
-  /** How long a standby or crashed worker waits before trying again (default 2 s): how soon a crashed worker's partition is taken over. */
+  /**
+   * How long a standby or crashed worker waits before trying again, and how
+   * often a split projection's runner counts the runners present (default
+   * 2 s): how soon a crashed worker's partition is taken over, and a joining
+   * process given its share.
+   */
   readonly retryMs?: number;
 }
 
@@ -48,6 +54,12 @@ export interface WorkerTrouble {
  * loop: a failure or a standby in one never holds up another. Per
  * partition, at most one worker across all instances holds its advisory
  * lock (its lease); the others wait in standby and take over when it is free.
+ *
+ * A split projection's partitions are shared among the runners present on
+ * the database (see Presence): each leads at most ceil(partitions / runners)
+ * of a projection, tries a free partition only while it leads fewer, and
+ * hands over its highest ones when it leads more (a runner joined), so the
+ * work spreads over the processes and a dead one's share is taken over.
  */
 export class ProjectionRunner {
   readonly store: EventStore;
@@ -58,6 +70,11 @@ export class ProjectionRunner {
   private readonly states = new Map<string, WorkerState>();
   private readonly loops = new Map<string, Promise<void>>();
   private readonly troubles = new Map<string, WorkerTrouble>();
+  /** Per slot, the handover of the session running there. */
+  private readonly sessions = new Map<string, AbortController>();
+  /** Runners present on the database at the last count (this one included). */
+  private present = 1;
+  private balancing: Promise<void> | undefined;
   private controller = new AbortController();
 
   constructor(private readonly options: ProjectionRunnerOptions) {
@@ -66,7 +83,8 @@ export class ProjectionRunner {
     this.projections = options.projections;
     this.partitions = options.partitions ?? 1;
     partitionsOf(this.partitions);
-    const held = this.projections.length * this.partitions;
+    // A worker per partition while it leads, and the presence lock of a split runner.
+    const held = this.projections.length * this.partitions + (this.partitions > 1 ? 1 : 0);
     const poolSize = options.pool.options.max ?? 10;
     if (held >= poolSize) {
       throw new RangeError(`${this.projections.length} projection(s) × ${this.partitions} partition(s) hold ${held} connections: the pool (${poolSize}) needs more, for reads besides`);
@@ -75,6 +93,10 @@ export class ProjectionRunner {
 
   start(): void {
     if (this.controller.signal.aborted) this.controller = new AbortController();
+    if (this.partitions > 1 && !this.balancing) {
+      const signal = this.controller.signal;
+      this.balancing = this.balance(signal).finally(() => { this.balancing = undefined; });
+    }
     for (const projection of this.projections) for (const partition of partitionsOf(this.partitions)) this.startLoop(projection, partition);
   }
 
@@ -87,7 +109,7 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     this.controller.abort();
-    await Promise.all(this.loops.values());
+    await Promise.all([...this.loops.values(), this.balancing]);
   }
 
   /** This process's worker of one partition (partition 0 when the projection is not split). */
@@ -122,10 +144,19 @@ export class ProjectionRunner {
       onLeading: () => this.troubles.delete(slot),
     };
     while (!signal.aborted) {
+      // This runner leads its share of the projection already: the partition is left to the others.
+      if (this.leading(projection.name) >= this.share()) {
+        this.states.set(slot, 'standby');
+        await sleep(this.options.retryMs ?? 2000, signal);
+        continue;
+      }
       let end: SessionEnd | 'crashed';
+      // Marked before the lock is tried, so this runner's other loops count it in its share.
+      this.states.set(slot, 'active');
+      const handover = new AbortController();
+      this.sessions.set(slot, handover);
       try {
-        this.states.set(slot, 'active');
-        end = await runWorkerSession(options, signal);
+        end = await runWorkerSession(options, AbortSignal.any([signal, handover.signal]));
       } catch (error) {
         if (!signal.aborted) {
           const level = isTransient(error) ? 'warn' : 'error';
@@ -134,12 +165,20 @@ export class ProjectionRunner {
           this.troubles.set(slot, { projection: projection.name, partition: partition.index, error: (error as Error).message, since: previous?.since ?? new Date() });
         }
         end = 'crashed';
+      } finally {
+        this.sessions.delete(slot);
       }
       if (end === 'failed') {
         this.states.set(slot, 'failed');
         return;
       }
-      if (end === 'stopped' || signal.aborted) break;
+      if (signal.aborted) break;
+      if (handover.signal.aborted) {
+        logger.info({ projection: projection.name, partition: partition.index, runners: this.present }, 'projection partition handed over to another runner');
+        this.states.set(slot, 'standby');
+        continue;
+      }
+      if (end === 'stopped') break;
       if (end === 'not-leader') {
         this.states.set(slot, 'standby');
         this.troubles.delete(slot);
@@ -148,6 +187,41 @@ export class ProjectionRunner {
     }
     this.states.set(slot, 'stopped');
     this.troubles.delete(slot);
+  }
+
+  /** Partitions of a projection this runner may lead: its share of them among the runners present. */
+  private share(): number {
+    return Math.ceil(this.partitions / Math.max(1, this.present));
+  }
+
+  /** Partitions of a projection this runner leads, or is trying to take. */
+  private leading(name: string): number {
+    return this.workerStates(name).filter((s) => s === 'active').length;
+  }
+
+  /**
+   * Every retry interval: counts the runners present and hands over, from
+   * the highest, the partitions this runner leads beyond its share.
+   */
+  private async balance(signal: AbortSignal): Promise<void> {
+    const presence = new Presence(this.pool);
+    try {
+      while (!signal.aborted) {
+        try {
+          this.present = await presence.count();
+        } catch (error) {
+          // Counted again next time; meanwhile the last count holds.
+          if (!signal.aborted) this.options.logger.warn({ err: error }, 'could not count the projection runners present');
+        }
+        for (const projection of this.projections) {
+          const active = partitionsOf(this.partitions).map((p) => p.index).filter((i) => this.workerState(projection.name, i) === 'active');
+          for (const index of active.reverse().slice(0, Math.max(0, active.length - this.share()))) this.sessions.get(slotOf(projection.name, index))?.abort();
+        }
+        await sleep(this.options.retryMs ?? 2000, signal);
+      }
+    } finally {
+      presence.leave();
+    }
   }
 }
 

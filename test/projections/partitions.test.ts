@@ -49,10 +49,10 @@ async function appendOrders(stores: readonly EventStore[], prefix: string, count
   }
 }
 
-async function until(probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+async function until(probe: () => boolean | Promise<boolean>, what: string | (() => string), timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${typeof what === 'string' ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -81,6 +81,10 @@ class WorkerProcess {
 
   leads(projection: string): number[] {
     return this.latest[projection] ?? [];
+  }
+
+  allLeads(): Record<string, number[]> {
+    return this.latest;
   }
 
   async kill(signal: 'SIGTERM' | 'SIGKILL'): Promise<void> {
@@ -248,7 +252,7 @@ describe('projection partitions across processes', () => {
     const first = new WorkerProcess(db.url, 4);
     const second = new WorkerProcess(db.url, 4);
     try {
-      await until(() => shared(first, second), 'each process leads two partitions of each projection', 30_000);
+      await until(() => shared(first, second), () => `each process leads two partitions of each projection (first leads ${JSON.stringify(first.allLeads())}, second ${JSON.stringify(second.allLeads())})`, 30_000);
       await appendOrders([store, referenceStore], 'U', 6);
       await waitUntilCaughtUp(observer);
       await first.kill('SIGKILL');
