@@ -70,7 +70,7 @@ export class ProjectionRunner {
   private readonly states = new Map<string, WorkerState>();
   private readonly loops = new Map<string, Promise<void>>();
   private readonly troubles = new Map<string, WorkerTrouble>();
-  /** Per slot, the handover of the session running there. */
+  /** Per slot, the handover of the session running there: the partitions this runner leads or is trying to take. */
   private readonly sessions = new Map<string, AbortController>();
   /** Runners present on the database at the last count (this one included). */
   private present = 1;
@@ -141,7 +141,10 @@ export class ProjectionRunner {
       pool: this.pool, store: this.store, projection, partition, logger,
       batchSize: this.options.batchSize ?? 10_000, idleMs: this.options.idleMs ?? 5,
       ...(this.options.memoryLimit === undefined ? {} : { memoryLimit: this.options.memoryLimit }),
-      onLeading: () => this.troubles.delete(slot),
+      onLeading: () => {
+        this.troubles.delete(slot);
+        this.states.set(slot, 'active');
+      },
     };
     while (!signal.aborted) {
       // This runner leads its share of the projection already: the partition is left to the others.
@@ -151,8 +154,7 @@ export class ProjectionRunner {
         continue;
       }
       let end: SessionEnd | 'crashed';
-      // Marked before the lock is tried, so this runner's other loops count it in its share.
-      this.states.set(slot, 'active');
+      // Claimed before the lock is tried, so this runner's other loops count it in its share; active once the lock is held.
       const handover = new AbortController();
       this.sessions.set(slot, handover);
       try {
@@ -168,6 +170,8 @@ export class ProjectionRunner {
       } finally {
         this.sessions.delete(slot);
       }
+      // Whatever ended the session, this runner no longer holds the partition's lock.
+      if (end !== 'failed') this.states.set(slot, 'standby');
       if (end === 'failed') {
         this.states.set(slot, 'failed');
         return;
@@ -196,7 +200,7 @@ export class ProjectionRunner {
 
   /** Partitions of a projection this runner leads, or is trying to take. */
   private leading(name: string): number {
-    return this.workerStates(name).filter((s) => s === 'active').length;
+    return partitionsOf(this.partitions).filter((p) => this.sessions.has(slotOf(name, p.index))).length;
   }
 
   /**
@@ -214,8 +218,8 @@ export class ProjectionRunner {
           if (!signal.aborted) this.options.logger.warn({ err: error }, 'could not count the projection runners present');
         }
         for (const projection of this.projections) {
-          const active = partitionsOf(this.partitions).map((p) => p.index).filter((i) => this.workerState(projection.name, i) === 'active');
-          for (const index of active.reverse().slice(0, Math.max(0, active.length - this.share()))) this.sessions.get(slotOf(projection.name, index))?.abort();
+          const claimed = partitionsOf(this.partitions).map((p) => p.index).filter((i) => this.sessions.has(slotOf(projection.name, i)));
+          for (const index of claimed.reverse().slice(0, Math.max(0, claimed.length - this.share()))) this.sessions.get(slotOf(projection.name, index))?.abort();
         }
         await sleep(this.options.retryMs ?? 2000, signal);
       }
