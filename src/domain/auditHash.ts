@@ -39,6 +39,24 @@ export function canonicalJson(value: unknown): string {
   return out + '}';
 }
 
+// Payloads are immutable values once parsed, so each one's text is worked out once.
+const payloadTexts = new WeakMap<object, string>();
+
+/**
+ * `canonicalJson` of an event payload, remembered per payload object: the
+ * digest `decide` stamps and the text the log stores and hashes are then
+ * one serialisation, not two. A payload is never changed after it is parsed.
+ */
+export function canonicalPayload(value: unknown): string {
+  if (value === null || typeof value !== 'object') return canonicalJson(value);
+  let text = payloadTexts.get(value);
+  if (text === undefined) {
+    text = canonicalJson(value);
+    payloadTexts.set(value, text);
+  }
+  return text;
+}
+
 /** The part of a stored event the audit hash covers. */
 export interface HashedEvent {
   readonly id: string;

@@ -27,12 +27,39 @@ const pos = (x: number): number => Math.max(0, tidy(x));
  * of documents, which is what makes folding facts commutative.
  */
 export function deriveLines(state: OrderState): OrderState {
+  return derive(state, null);
+}
+
+/**
+ * What `deriveLines(after)` gives, recomputing only the lines whose inputs
+ * differ from `before` (itself derived): a line whose record changed, or that
+ * a document added or replaced since `before` names (at either revision).
+ * The others keep their derived values, which depend on nothing else; every
+ * line is recomputed when the order closed or reopened (their `closed` flag).
+ */
+export function deriveLinesSince(before: OrderState, after: OrderState): OrderState {
+  if (before.closed !== after.closed) return derive(after, null);
+  const touched = new Set<string>();
+  for (const key in after.lines) if (after.lines[key] !== before.lines[key]) touched.add(key);
+  for (const key in after.documents) {
+    const now = after.documents[key]!;
+    const then = before.documents[key];
+    if (now === then) continue;
+    for (const lineNo in now.lines) touched.add(lineNo);
+    if (then) for (const lineNo in then.lines) touched.add(lineNo);
+  }
+  return derive(after, touched);
+}
+
+/** Derives the lines in `only` (all when null); the sums still run over the documents in key order, as a full derivation adds them. */
+function derive(state: OrderState, only: ReadonlySet<string> | null): OrderState {
   const docs = Object.keys(state.documents).sort().map((key) => state.documents[key]!);
-  const facts = collect(docs);
+  const facts = collect(docs, only);
   const closed = state.closed !== null;
-  const lines: Record<string, LineState> = {};
-  for (const [key, line] of Object.entries(state.lines)) {
-    lines[key] = deriveLine(line, facts.get(key) ?? blankFacts(), closed);
+  const lines: Record<string, LineState> = only === null ? {} : { ...state.lines };
+  for (const key of only ?? Object.keys(state.lines)) {
+    const line = state.lines[key];
+    if (line) lines[key] = deriveLine(line, facts.get(key) ?? blankFacts(), closed);
   }
   const all = Object.values(lines);
   return {
@@ -87,10 +114,11 @@ function blankFacts(): LineFacts {
   return { sums: zeroSums(), invoicedAmount: 0, backorder: null, firstShipment: null, deliveredAt: null };
 }
 
-function collect(docs: readonly DocumentContribution[]): Map<string, LineFacts> {
+function collect(docs: readonly DocumentContribution[], only: ReadonlySet<string> | null): Map<string, LineFacts> {
   const byLine = new Map<string, LineFacts>();
   for (const doc of docs) {
     for (const [lineNo, entry] of Object.entries(doc.lines)) {
+      if (only !== null && !only.has(lineNo)) continue;
       const facts = byLine.get(lineNo) ?? blankFacts();
       facts.sums[doc.kind] += entry.qty;
       if (doc.kind === 'invoice') facts.invoicedAmount += entry.amount;

@@ -1,7 +1,7 @@
 import { applyOrderClosed, applyOrderDecision, applyOrderLineChanged, applyOrderReceived } from './applyOrderEvents.js';
 import { applyCarrierStatus, applyException, applyHold } from './applyOverlays.js';
 import { contributionOf } from './contributionOf.js';
-import { deriveLines } from './deriveLines.js';
+import { deriveLinesSince } from './deriveLines.js';
 import { eventLines, type DomainEvent } from './events.js';
 import { submissionDigest } from './idempotency.js';
 import { reportLine } from './lineRecords.js';
@@ -11,13 +11,14 @@ import { stampOf } from './stamp.js';
 /** Folds one event into the state. Pure; facts fold commutatively (docs/domain.md §3). */
 export function evolve(state: OrderState, event: DomainEvent): OrderState {
   const next = record(state, event);
-  return changesLines(event) ? deriveLines(next) : next;
+  return changesLines(event) ? deriveLinesSince(state, next) : next;
 }
 
 /**
  * Folds many events, deriving the lines once at the end rather than after
  * each event: the derived buckets are a pure function of the recorded
- * documents and terms, which no `apply*` step reads.
+ * documents and terms, which no `apply*` step reads. Either way only the
+ * lines the events touched are derived again (`deriveLinesSince`).
  */
 export function evolveAll(state: OrderState, events: Iterable<DomainEvent>): OrderState {
   let next = state;
@@ -26,7 +27,7 @@ export function evolveAll(state: OrderState, events: Iterable<DomainEvent>): Ord
     next = record(next, event);
     derive ||= changesLines(event);
   }
-  return derive ? deriveLines(next) : next;
+  return derive ? deriveLinesSince(state, next) : next;
 }
 
 /** Records the event (documents, terms, overlays, idempotency memo) without deriving the lines. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './auditHash.js';
+import { canonicalPayload } from './auditHash.js';
 
 /** The parts docs/domain.md §2 derives the idempotency key from. */
 export interface IdempotencyParts {
@@ -12,7 +12,8 @@ export interface IdempotencyParts {
 
 /** sha256 hex of the parts, encoded as a canonical JSON array so no two part lists collide. */
 export function idempotencyKey(parts: IdempotencyParts): string {
-  const encoded = canonicalJson([parts.instance, parts.docType, parts.docId, parts.revision, parts.eventType]);
+  // Strings and a whole number: JSON.stringify writes exactly the canonical text.
+  const encoded = JSON.stringify([parts.instance, parts.docType, parts.docId, parts.revision, parts.eventType]);
   return createHash('sha256').update(encoded, 'utf8').digest('hex');
 }
 
@@ -36,7 +37,8 @@ export function uuidV5(name: string, namespace: string): string {
  * yields the same id, so a retry is recognised by every event-store adapter.
  */
 export function eventIdFor(key: string, index = 0): string {
-  return uuidV5(canonicalJson([key, index]), eventIdNamespace);
+  // The canonical JSON of [key, index], which JSON.stringify writes as it is for a string and a whole number.
+  return uuidV5(`[${JSON.stringify(key)},${index}]`, eventIdNamespace);
 }
 
 function uuidBytes(uuid: string): Buffer {
@@ -53,7 +55,9 @@ export function submissionDigest(type: string, data: unknown): string {
   const cacheable = typeof data === 'object' && data !== null;
   const cached = cacheable ? digests.get(data) : undefined;
   if (cached?.type === type) return cached.digest;
-  const digest = createHash('sha256').update(canonicalJson({ type, data }), 'utf8').digest('hex');
+  // canonicalJson({ type, data }) with the payload's own text, which the append reuses; keys in order (data < type).
+  const text = data === undefined ? `{"type":${JSON.stringify(type)}}` : `{"data":${canonicalPayload(data)},"type":${JSON.stringify(type)}}`;
+  const digest = createHash('sha256').update(text, 'utf8').digest('hex');
   if (cacheable) digests.set(data, { type, digest });
   return digest;
 }

@@ -1,4 +1,4 @@
-import { canonicalJson } from '../domain/auditHash.js';
+import { canonicalJson, canonicalPayload } from '../domain/auditHash.js';
 import type { EventToAppend } from './EventStore.js';
 
 /** What an adapter stores for one append, with the text each audit hash covers. */
@@ -31,7 +31,7 @@ export function prepareAppend(streamId: string, events: readonly EventToAppend[]
     if (seen.has(id)) throw new RangeError(`append to ${streamId}: event id ${id} appears twice`);
     seen.add(id);
     // undefined data would vanish from the hash but be read back as null.
-    const data = canonicalJson(event.data ?? null);
+    const data = canonicalPayload(event.data ?? null);
     const metadata = canonicalJson(event.metadata);
     prepared.ids.push(id);
     prepared.types.push(event.type);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, evolve, foldOrder, initialOrderState, type OrderState } from '../../src/domain/index.js';
+import { deriveLines } from '../../src/domain/deriveLines.js';
 import { actionsArb, run } from './support/arbitraries.js';
 
 // Split from decider.properties so the two files run on separate workers.
@@ -28,6 +29,20 @@ describe('foldOrder over generated requests and facts', () => {
       const stepwise = events.reduce(evolve, initialOrderState);
       expectSame(foldOrder(events), stepwise);
       expectSame(foldOrder(events.slice(split), foldOrder(events.slice(0, split))), stepwise);
+    }), { numRuns });
+  });
+
+  it('re-derives only the lines an event touches, and gets what deriving every line from scratch gets', () => {
+    fc.assert(fc.property(actionsArb, fc.nat(), (actions, at) => {
+      const { events } = run(actions);
+      let state = initialOrderState;
+      for (const event of events) {
+        state = evolve(state, event);
+        expectSame(state, deriveLines(state));
+      }
+      const split = events.length === 0 ? 0 : at % events.length;
+      const batched = foldOrder(events.slice(split), foldOrder(events.slice(0, split)));
+      expectSame(batched, deriveLines(batched));
     }), { numRuns });
   });
 

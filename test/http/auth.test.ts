@@ -27,7 +27,13 @@ describe('API keys in the database', () => {
   it('stops accepting a key once it is revoked, and keeps its row', async () => {
     const store = await ApiKeyStore.open(db.pool);
     const { key, record } = await store.create({ system: 'ERP', scopes: ['submit'], actor: 'test' });
+    const other = await ApiKeyStore.open(db.pool);
+    // Accepted first, so each store has verified it once and remembers that.
+    expect(store.authenticate(key)?.keyId).toBe(record.id);
+    expect(other.authenticate(key)?.keyId).toBe(record.id);
     expect(await store.revoke(record.id, 'test')).toBe(true);
+    await other.refresh();
+    expect(other.authenticate(key)).toBeUndefined();
     expect(await store.revoke(record.id, 'test')).toBe(false);
     expect(store.authenticate(key)).toBeUndefined();
     expect((await ApiKeyStore.open(db.pool)).authenticate(key)).toBeUndefined();
@@ -48,6 +54,8 @@ describe('API keys in the database', () => {
     const altered = key.slice(0, -1) + (key.endsWith('A') ? 'B' : 'A');
     expect(store.authenticate(key)).toBeDefined();
     expect(store.authenticate(altered)).toBeUndefined();
+    expect(store.authenticate(key)).toBeDefined();
+    expect(store.authenticate(key.slice(0, -1))).toBeUndefined();
   });
 
   it('creates one key per source system and an admin key on a database that never had one, and none after', async () => {

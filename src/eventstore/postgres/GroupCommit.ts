@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { canonicalJson } from '../../domain/auditHash.js';
+import { canonicalJson, canonicalPayload } from '../../domain/auditHash.js';
 import { callerContext, forCallers } from '../../observability/tracing.js';
 import type { AppendResult, EventToAppend, ExpectedRevision, Position } from '../EventStore.js';
 import { UnstorableEvent } from '../UnstorableEvent.js';
@@ -198,7 +198,7 @@ export function encodeAppend(streamId: string, events: readonly EventToAppend[],
     seen.add(id);
     // Canonical key order: data, id, metadata, recordedAt, streamId, type. undefined data would
     // vanish from the hash but be read back as null, so it is stored as null.
-    const h = `{"data":${canonicalJson(event.data ?? null)},"id":${JSON.stringify(id)},"metadata":${canonicalJson(event.metadata)},"recordedAt":`;
+    const h = `{"data":${canonicalPayload(event.data ?? null)},"id":${JSON.stringify(id)},"metadata":${canonicalJson(event.metadata)},"recordedAt":`;
     const t = `,"streamId":${JSON.stringify(streamId)},"type":${JSON.stringify(event.type)}}`;
     // Refused here, before it joins a batch: PostgreSQL would refuse the whole statement for it.
     const problem = unstorableEscape(h) ?? unstorableEscape(t);
