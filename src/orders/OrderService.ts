@@ -113,14 +113,16 @@ export class OrderService {
   /**
    * Decides on the cached state when there is one (no read), else on the
    * stream; appends expecting that revision. A refused append means someone
-   * else wrote first: reload and decide again, at most `maxAttempts` times.
+   * else wrote first: fold in what they wrote and decide again, at most
+   * `maxAttempts` times.
    */
   private async commit(orderKey: string, decideOn: (state: OrderState) => Decision, command?: Command): Promise<SubmissionOutcome> {
     const maxAttempts = this.deps.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt++) {
       // First try without reading: the cached fold, or for a new order the empty one.
       const cached = attempt === 1 ? this.cache.get(orderKey) ?? assumedNew(command) : undefined;
-      const order = cached ?? await this.load(orderKey);
+      // Later attempts start from the cached fold too, reading only what the stream gained since.
+      const order = cached ?? await this.current(orderKey);
       const decision = decideOn(order.state);
       if (!decision.ok) {
         // A refusal decided on cached state must hold for the stream as it is now.
@@ -146,7 +148,8 @@ export class OrderService {
         return { kind: 'accepted', body: acceptedBody(orderKey, decision.events, appended.nextRevision, appended.position, decision.state) };
       } catch (error) {
         if (!isWrongExpectedRevision(error)) throw error;
-        this.cache.forget(orderKey);
+        // Usually the stream moved on, and the cached fold plus what it gained is its state; a stream behind it is read whole.
+        if (error.actual === 'no_stream' || (typeof order.revision === 'bigint' && error.actual < order.revision)) this.cache.forget(orderKey);
         this.deps.metrics.conflicts.inc();
         if (attempt >= maxAttempts) {
           return refused({ code: 'CONCURRENT_UPDATE', message: `Order ${orderKey} kept changing under ${attempt} attempts; retry with the same idempotency key.` });

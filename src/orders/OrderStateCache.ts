@@ -10,7 +10,8 @@ export interface CachedOrder {
  * The folded state of recently touched orders, least recently used out first.
  * Only ever a starting point: a submission decided on cached state appends
  * with the cached revision as its expectation, so a stale entry costs one
- * refused append and a reload, never a wrong decision.
+ * refused append and a read of what the stream gained since, never a
+ * wrong decision.
  */
 export class OrderStateCache {
   private readonly entries: LruMap<string, CachedOrder>;
@@ -28,6 +29,7 @@ export class OrderStateCache {
     this.entries.set(orderKey, entry);
   }
 
+  /** Drops an entry that is ahead of its stream (a log restored to an earlier point). */
   forget(orderKey: string): void {
     this.entries.delete(orderKey);
   }

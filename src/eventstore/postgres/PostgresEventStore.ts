@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { setTimeout as delay } from 'node:timers/promises';
 import pRetry from 'p-retry';
 import { isTransient } from '../../postgres/transientError.js';
 import { START, type EventStore, type Position, type ReadLag, type RecordedEvent } from '../EventStore.js';
@@ -52,7 +53,12 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
     async append(streamId, events, { expectedRevision }) {
       // A connection lost under the statement (a terminated session, a failover) leaves its outcome
       // unknown; sent again, the same events are answered as a replay if they were written.
-      const result = await pRetry(() => group.append(streamId, events, expectedRevision), appendRetry);
+      const send = () => group.append(streamId, events, expectedRevision);
+      // The retry machinery only once an attempt failed for a lost connection: almost every append succeeds first time.
+      const result = await send().catch((error: unknown) => {
+        if (!isTransient(error)) throw error;
+        return delay(appendRetry.minTimeout).then(() => pRetry(send, { ...appendRetry, retries: appendRetry.retries - 1, minTimeout: appendRetry.minTimeout * appendRetry.factor }));
+      });
       if (!result.idempotentReplay) {
         wakeups.wake();
         notifier.poke();

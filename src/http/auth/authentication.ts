@@ -1,4 +1,4 @@
-import type { FastifyPluginCallback } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginCallback, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { problem, sendProblem } from '../problem.js';
 import type { ApiKeyStore } from './ApiKeyStore.js';
@@ -29,7 +29,7 @@ export const authentication: FastifyPluginCallback<AuthenticationOptions> = fp<A
       return;
     }
     request.principal = principal;
-    request.log = request.log.child({ apiKeyId: principal.keyId, system: principal.system });
+    bindKey(request, { apiKeyId: principal.keyId, system: principal.system });
     if (!principal.scopes.has(scope) && !principal.scopes.has('admin')) {
       void sendProblem(reply, problem('SCOPE_MISSING', {
         detail: `This route needs the "${scope}" scope; the key for ${principal.system} has ${[...principal.scopes].join(', ')}.`,
@@ -40,6 +40,17 @@ export const authentication: FastifyPluginCallback<AuthenticationOptions> = fp<A
   });
   done();
 }, { name: 'authentication', dependencies: ['correlation'] });
+
+/**
+ * Adds the key to the request's log lines. Fastify gives each request a
+ * logger of its own (a pino child), so the bindings go onto that one instead
+ * of a second child made for every request.
+ */
+function bindKey(request: FastifyRequest, bindings: { apiKeyId: string; system: string }): void {
+  const log = request.log as FastifyBaseLogger & { setBindings?: (b: object) => void };
+  if (log !== request.server.log && typeof log.setBindings === 'function') log.setBindings(bindings);
+  else request.log = request.log.child(bindings);
+}
 
 function bearer(value: string | undefined): string | undefined {
   const match = value === undefined ? null : /^Bearer\s+(\S+)$/i.exec(value);
