@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
 import { keyIdOf, keyMatches, keyPattern, newKey, type ApiPrincipal, type ApiScope, type KeySystem, type StoredKey } from './apiKeyFormat.js';
 
@@ -39,12 +38,6 @@ const columns = 'id, system, scopes, secret_sha256, label, created_at, revoked_a
  */
 export class ApiKeyStore {
   private active = new Map<string, StoredKey>();
-  /**
-   * Keys already verified against `active`, by id: a request with the same key
-   * is compared byte for byte (constant time) instead of hashed again. Emptied
-   * whenever `active` changes, so a revocation takes effect exactly as before.
-   */
-  private verified = new Map<string, { presented: Buffer; principal: ApiPrincipal }>();
   private seenSeq = -1;
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
@@ -86,15 +79,9 @@ export class ApiKeyStore {
 
   authenticate(presented: string): ApiPrincipal | undefined {
     const id = keyPattern.exec(presented)?.[1];
-    if (id === undefined) return undefined;
-    const bytes = Buffer.from(presented, 'utf8');
-    const seen = this.verified.get(id);
-    if (seen && seen.presented.length === bytes.length && timingSafeEqual(seen.presented, bytes)) return seen.principal;
-    const record = this.active.get(id);
+    const record = id === undefined ? undefined : this.active.get(id);
     if (!record || !keyMatches(record, presented)) return undefined;
-    const principal: ApiPrincipal = { keyId: record.id, system: record.system, scopes: new Set(record.scopes) };
-    this.verified.set(id, { presented: bytes, principal });
-    return principal;
+    return { keyId: record.id, system: record.system, scopes: new Set(record.scopes) };
   }
 
   /** Whether no key was ever made on this database (first start). */
@@ -159,7 +146,6 @@ export class ApiKeyStore {
       return true;
     });
     this.active.delete(id);
-    this.verified.delete(id);
     return revoked;
   }
 
@@ -169,7 +155,6 @@ export class ApiKeyStore {
     if (seq === this.seenSeq) return;
     const { rows } = await this.pool.query<KeyRow>(`SELECT ${columns} FROM ledger.api_keys WHERE revoked_at IS NULL`);
     this.active = new Map(rows.map((r) => [r.id, toStoredKey(r)]));
-    this.verified = new Map();
     this.seenSeq = seq;
   }
 
