@@ -10,7 +10,7 @@ import type { EventStore } from '../../../src/eventstore/EventStore.js';
 import { createLogger } from '../../../src/logger.js';
 import type { DomainPolicy } from '../../../src/domain/domainPolicy.js';
 import { createTestDatabase, type TestDatabase } from '../../support/testDatabase.js';
-import { unshedLatencyTargetMs } from '../../support/unshedSettings.js';
+import { unshedLimits } from '../../support/unshedSettings.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -38,7 +38,7 @@ export async function createTestApp(limits: Partial<HttpLimits> = {}, sibling?: 
   const { plugins } = orderPlugins({ pool: db.pool, store, metrics, ...(policy ? { policy } : {}) });
   // Shedding by append latency is tested on its own (appendGate, robustness); here its
   // 50 ms default would turn a loaded test machine's slow appends into 503s.
-  const app = await buildApp({ logger: createLogger('silent'), pool: db.pool, store, keys, metrics, limits: { appendLatencyTargetMs: unshedLatencyTargetMs, ...limits }, plugins });
+  const app = await buildApp({ logger: createLogger('silent'), pool: db.pool, store, keys, metrics, limits: { ...unshedLimits, ...limits }, plugins });
   afterAll(async () => {
     await keys.stop();
     await app.close();
