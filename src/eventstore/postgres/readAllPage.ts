@@ -35,8 +35,9 @@ async function readFilteredPage(
 ): Promise<ReadAllPage> {
   const { rows } = await pool.query<FilteredRow>({ ...statement, rowMode: 'array', values });
   const events = rows.filter((row) => row[0] !== null).map((row) => rowToEvent(row as unknown as EventRow));
+  // A full page leaves its window uncounted (scanned and scanned_to are null): its last event is the next position.
+  if (events.length === options.limit) return { events, nextPosition: events[events.length - 1]!.position, isEnd: false };
   const scanned = rows[0]?.[10] ?? 0;
   const scannedTo = (rows[0]?.[11] ?? null) as Position | null;
-  if (events.length === options.limit) return { events, nextPosition: events[events.length - 1]!.position, isEnd: false };
   return { events, nextPosition: scannedTo ?? after, isEnd: scanned < budgetOf(options) };
 }

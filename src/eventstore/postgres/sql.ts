@@ -109,21 +109,28 @@ export const readAllSql = {
 
 /**
  * A filtered page scans at most $5 rows of the log past `after`, so a rare
- * type or a small partition never makes one call walk the whole log; it
- * returns the picked events plus how far it scanned (`scanned`,
- * `scanned_to`), which becomes the next position when fewer than $3 matched.
+ * type or a small partition never makes one call walk the whole log. The
+ * scan stops as soon as $3 events matched (the page is full, and its last
+ * event is the next position). Only a page that did not fill also says how
+ * far the window reached (`scanned`, `scanned_to`), which becomes the next
+ * position: those two are computed on demand (InitPlans in a CASE run only
+ * when their branch is taken), so a full page never counts its window.
  */
 function filteredReadSql(name: string, where: string, scannedColumns: string) {
+  const windowRows = `SELECT ${scannedColumns} FROM ledger.events
+      WHERE (tx_id, seq) > ($1::xid8, $2::bigint) AND ${safe}
+      ORDER BY tx_id, seq LIMIT $5`;
   return {
     name,
-    text: `WITH scanned AS (
-      SELECT ${scannedColumns} FROM ledger.events
-      WHERE (tx_id, seq) > ($1::xid8, $2::bigint) AND ${safe}
-      ORDER BY tx_id, seq LIMIT $5
+    text: `WITH picked AS (
+      SELECT tx_id, seq FROM (${windowRows}) w WHERE ${where} ORDER BY tx_id, seq LIMIT $3
+    ), filled AS (
+      SELECT count(*) = $3 AS full FROM picked
+    ), scanned AS (${windowRows}
     ), bounds AS (
-      SELECT count(*)::int AS scanned, max(ledger.format_position(tx_id, seq)) AS scanned_to FROM scanned
-    ), picked AS (
-      SELECT tx_id, seq FROM scanned WHERE ${where} ORDER BY tx_id, seq LIMIT $3
+      SELECT CASE WHEN NOT f.full THEN (SELECT count(*)::int FROM scanned) END AS scanned,
+             CASE WHEN NOT f.full THEN (SELECT ledger.format_position(tx_id, seq) FROM scanned ORDER BY tx_id DESC, seq DESC LIMIT 1) END AS scanned_to
+      FROM filled f
     )
     SELECT ${eventColumns.replaceAll(/\b(event_id|stream_id|revision|type|data|metadata|recorded_at|hash|prev_hash)\b/g, 'e.$1').replace('format_position(tx_id, seq)', 'format_position(e.tx_id, e.seq)')},
       b.scanned, b.scanned_to
@@ -140,11 +147,11 @@ function filteredReadSql(name: string, where: string, scannedColumns: string) {
 export const streamPartitionSql = "(('x' || left(md5(stream_id), 8))::bit(32)::bigint % $6::int)";
 
 /** Events of some types ($4). */
-export const readAllOfTypesSql = filteredReadSql('ledger_read_all_types_v2', 'type = ANY($4::text[])', 'tx_id, seq, type');
+export const readAllOfTypesSql = filteredReadSql('ledger_read_all_types_v3', 'type = ANY($4::text[])', 'tx_id, seq, type');
 
 /** Events of one partition ($7 of $6), of some types ($4) or all ($4 NULL). */
 export const readAllOfPartitionSql = filteredReadSql(
-  'ledger_read_all_partition_v1',
+  'ledger_read_all_partition_v2',
   `($4::text[] IS NULL OR type = ANY($4::text[])) AND ${streamPartitionSql} = $7::int`,
   'tx_id, seq, type, stream_id',
 );
