@@ -102,4 +102,25 @@ describe('propagation rules and KPIs', () => {
     // The test events are a minute apart in business time.
     expect(rows).toEqual([{ system: 'ECOMMERCE', due: 2, reached: 2, p50: 60 }]);
   });
+
+  it('gives exception resolution time per code: raised, resolved, p50/p95 over the resolved ones', async () => {
+    // Three exceptions of one code, on an order whose events no integrator subscribes to.
+    const raise = () => {
+      const event = ledgerEvent('B-3', 'ExceptionRaised', {}, { kind: 'LEDGER', instance: 'ledger' });
+      return { ...event, data: { exceptionId: event.id, code: 'RESOLUTION_TIMED', priority: 10, currency: 'USD', message: 'timed', eventId: event.id, lineNos: [] } };
+    };
+    const resolve = (raised: { id: string }) => ledgerEvent('B-3', 'ExceptionResolved', { exceptionId: raised.id, resolution: 'fixed', resolvedBy: 'ops' }, { kind: 'LEDGER', instance: 'ledger' });
+    // The test clock moves a minute per event built: quick is resolved 60 s after it was raised, slow 120 s after, open never.
+    const quick = raise();
+    const quickResolved = resolve(quick);
+    const slow = raise();
+    const open = raise();
+    const slowResolved = resolve(slow);
+    await appendToOrder(store, 'B-3', [quick, quickResolved, slow, open, slowResolved]);
+    await waitUntilCaughtUp(runner);
+    const { rows } = await db.pool.query(
+      `SELECT kind, system, due, reached, p50_seconds::float8 AS p50, p95_seconds::float8 AS p95, within_target
+         FROM reporting.propagation_kpi_daily WHERE metric = 'EXCEPTION_RESOLUTION' AND system = 'RESOLUTION_TIMED'`);
+    expect(rows).toEqual([{ kind: 'exception', system: 'RESOLUTION_TIMED', due: 3, reached: 2, p50: 90, p95: 117, within_target: null }]);
+  });
 });
