@@ -148,4 +148,13 @@ describe('the sync state of a consumer that acknowledges', () => {
     expect(eur.currency).toBe('EUR');
     expect(crmApp(eur)).toMatchObject({ behind: 3, valueAtRisk: 525 });
   });
+
+  it('lists the systems worst first, by value at risk', async () => {
+    const { systems } = await get('/v1/sync') as { systems: { system: string; valueAtRisk: number }[] };
+    // The paused integrator and the acknowledging consumer are both at risk, by different values.
+    const atRisk = systems.map((s) => [s.system, s.valueAtRisk] as const);
+    expect(atRisk.map(([name]) => name)).toEqual(expect.arrayContaining(['crm-hook', 'crm-app']));
+    expect(new Set(atRisk.map(([, value]) => value)).size).toBeGreaterThan(1);
+    expect(atRisk).toEqual([...atRisk].sort((a, b) => b[1] - a[1]));
+  });
 });
