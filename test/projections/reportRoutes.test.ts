@@ -97,6 +97,15 @@ describe('report routes', () => {
     expect(response.json().items).toEqual([expect.objectContaining({ day: '2025-03-03', orders: 2, acceptanceLatencyP50Seconds: 4500, cycleTimeP50Seconds: 172800 })]);
   });
 
+  it('refuses a customer, warehouse or channel on the KPIs by day, naming it, instead of answering every segment', async () => {
+    for (const filter of ['soldTo=GAMMA', 'warehouse=DC1', 'channel=EDI']) {
+      const response = await get(`/v1/reports/kpis?from=2025-03-03&to=2025-03-03&${filter}`);
+      expect(response.statusCode, filter).toBe(400);
+      expect(response.json().code).toBe('VALIDATION_FAILED');
+      expect(JSON.stringify(response.json()), filter).toContain(filter.split('=')[0]);
+    }
+  });
+
   it('shows an account\'s orders with their lines for the CRM', async () => {
     const response = await get('/v1/crm/accounts/GAMMA/orders');
     const items = response.json().items as { orderKey: string; displayStatus: string; openValue: unknown; stalenessSeconds: unknown; lines: unknown[] }[];

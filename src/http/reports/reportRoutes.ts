@@ -31,6 +31,8 @@ const list = (item: z.ZodType = z.record(z.string(), z.unknown())) => z.object({
 const listResponses = (item?: z.ZodType, ...codes: Parameters<typeof problemResponses>) => ({ 200: list(item), ...problemResponses('INVALID_CURSOR', ...codes) });
 const segment = { soldTo: z.string().min(1).optional(), warehouse: z.string().min(1).optional(), channel: z.string().min(1).optional() };
 const range = z.object({ from: isoDay.optional(), to: isoDay.optional(), ...segment, ...page });
+/** kpi_daily is by day only: a customer, warehouse or channel is refused by name rather than ignored. */
+const daysOnly = z.strictObject({ from: isoDay.optional(), to: isoDay.optional(), ...page });
 const read = { scope: 'read' as const, openapi: { csv: true } };
 const csvNote = 'camelCase JSON, or CSV with Accept: text/csv. Money is a number in the row\'s currency; durations are seconds.';
 
@@ -71,7 +73,7 @@ export function reportRoutes(deps: ReportRoutesDeps): FastifyPluginAsync {
 
     app.get('/v1/reports/kpis', {
       config: read,
-      schema: { tags: ['reports'], summary: 'Acceptance latency, order cycle time, duplicate order rate and exception resolution time by day', description: csvNote, querystring: range, response: listResponses(undefined, 'INVALID_DATE_RANGE') },
+      schema: { tags: ['reports'], summary: 'Acceptance latency, order cycle time, duplicate order rate and exception resolution time by day (all customers, warehouses and channels; by segment: /v1/reports/summary)', description: csvNote, querystring: daysOnly, response: listResponses(undefined, 'INVALID_DATE_RANGE') },
     }, async (request, reply) => {
       const days = daysOf(request.query);
       if (!days) return sendProblem(reply, badRange());
