@@ -18,4 +18,6 @@ export const sections: readonly Section[] = [
   externalSection('peak', 'Peak day (docs/domain.md §6: 3M events; size set by BENCH_PEAK_EVENTS): every projection caught up from zero', 'peak', 'runPeakBench'),
   // A 250,000-line snapshot streamed to POST /v1/reconciliations: rows/s and the service process's peak memory.
   externalSection('reconcile', 'Reconciliation: a 250,000-line snapshot against the ledger', 'reconcile', 'runReconcileBench'),
+  // A simulated week behind the dashboard: overview and order pages in headless Chromium, navigation to figures shown, and the summary endpoint.
+  externalSection('dashboard', 'Dashboard: page loads on a simulated week (target < 1 s)', 'dashboard', 'runDashboardBench'),
 ];

@@ -45,7 +45,7 @@ function howToRun(): string[] {
     'npm run bench -- --readme              # only rewrite this file from bench/results.json',
     '```',
     '',
-    'Sections: `eventstore`, `baseline` (bare PostgreSQL and Emmett), `http`, `projections`, `integrations`, `peak`. One embedded PostgreSQL (all defaults: fsync and synchronous_commit on) serves the whole run, in a temp folder; set `DATABASE_URL` (a role that may CREATE DATABASE) to use another server. Each benchmark gets a fresh database, migrated when it measures our code. Emmett and pg-copy-streams are benchmark-only packages in `bench/peers` (own lockfile), installed on first use with `npm ci --prefix bench/peers`.',
+    'Sections: `eventstore`, `baseline` (bare PostgreSQL and Emmett), `http`, `projections`, `integrations`, `peak`, `reconcile`, `dashboard` (headless Chromium: Debian\'s `chromium` package, or `CHROMIUM_PATH`). One embedded PostgreSQL (all defaults: fsync and synchronous_commit on) serves the whole run, in a temp folder; set `DATABASE_URL` (a role that may CREATE DATABASE) to use another server. Each benchmark gets a fresh database, migrated when it measures our code. Emmett and pg-copy-streams are benchmark-only packages in `bench/peers` (own lockfile), installed on first use with `npm ci --prefix bench/peers`.',
     '',
     '`--quick` runs everything with small counts (1 s per measurement, logs of 20k and 60k events, 1 repetition): its figures only prove the harness works and are marked *quick* below. A run of one section keeps the others\' latest results: every section\'s result is kept in `bench/results.json` (committed, the source of this file) and `bench/results/<section>.json` (local).',
     '',
