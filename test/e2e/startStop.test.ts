@@ -1,10 +1,11 @@
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/postgres/freePort.js';
+import { processes, treeOf } from '../support/processTree.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let dataDir = '';
@@ -12,22 +13,6 @@ let dataDir = '';
 afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
-
-function processes(): { pid: number; ppid: number; args: string }[] {
-  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' });
-  return out.split('\n').filter(Boolean).map((line) => {
-    const [, pid, ppid, args] = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line)!;
-    return { pid: Number(pid), ppid: Number(ppid), args: args! };
-  });
-}
-
-/** `pid` and every process below it. */
-function treeOf(pid: number): number[] {
-  const all = processes();
-  const tree = [pid];
-  for (let i = 0; i < tree.length; i++) tree.push(...all.filter((p) => p.ppid === tree[i]).map((p) => p.pid));
-  return tree;
-}
 
 async function waitFor(url: string, timeoutMs: number): Promise<Response> {
   const deadline = Date.now() + timeoutMs;
