@@ -1,7 +1,7 @@
 import type { Command } from './commands.js';
 import type { Envelope } from './envelope.js';
 import { domainError, type DomainError } from './errors.js';
-import type { OrderEvent, OrderEventType } from './events.js';
+import { isLedgerOnly, ledgerOnlyReason, type OrderEvent, type OrderEventType } from './events.js';
 import { parseEventData, type PayloadIssue } from './parseEventData.js';
 import type { EmitterKind } from './sourceSystems.js';
 
@@ -28,8 +28,8 @@ const requestingSystems: readonly EmitterKind[] = ['CRM', 'ECOMMERCE', 'EDI'];
  */
 export function commandFromSubmission(submission: Submission): CommandFromSubmissionResult {
   const { type, envelope, orderKey } = submission;
-  if (type === 'ExceptionRaised' || type === 'ExceptionResolved') {
-    const error = domainError('NOT_OWNER', `${type} is raised only by the ledger itself and cannot be submitted.`, 'type');
+  if (isLedgerOnly(type)) {
+    const error = domainError('LEDGER_ONLY_EVENT', `${type} cannot be submitted: ${ledgerOnlyReason}`, 'type');
     return { ok: false, error, issues: [] };
   }
   const parsed = parseEventData(type, submission.data);

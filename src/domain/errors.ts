@@ -20,6 +20,7 @@ export const domainErrorCodes = [
   'EXCEPTION_NOT_FOUND',
   // Who may submit what.
   'NOT_OWNER',
+  'LEDGER_ONLY_EVENT',
   // Payload shape.
   'INVALID_PAYLOAD',
 ] as const;

@@ -67,6 +67,14 @@ export type DomainEventOf<T extends OrderEventType> = Extract<DomainEvent, { typ
 /** Events only the ledger emits; never accepted from outside. */
 export const ledgerOnlyEventTypes = ['ExceptionRaised', 'ExceptionResolved'] as const satisfies readonly OrderEventType[];
 
+/** Why no system may submit them: stated where they are refused and in the API document. */
+export const ledgerOnlyReason = 'the ledger records those itself. It raises an exception when a fact it records breaks a soft invariant, and '
+  + 'resolves one by its own command, so that the exception queue holds what the ledger found, never what a system says it found or fixed.';
+
+export function isLedgerOnly(type: OrderEventType): type is (typeof ledgerOnlyEventTypes)[number] {
+  return (ledgerOnlyEventTypes as readonly string[]).includes(type);
+}
+
 /** The lines an event carries (none for header-level events). */
 export function eventLines(event: OrderEvent): readonly { lineNo: number; sku: string; uom: string; qty: number }[] {
   return 'lines' in event.data ? (event.data.lines ?? []) : [];

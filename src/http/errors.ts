@@ -26,6 +26,7 @@ const domainCodes = {
   ORDER_NOT_FOUND: { status: 404, title: 'No such order' },
   EXCEPTION_NOT_FOUND: { status: 404, title: 'No such exception' },
   NOT_OWNER: { status: 403, title: 'Another system owns this transition' },
+  LEDGER_ONLY_EVENT: { status: 422, title: 'Only the ledger records this event type' },
 } as const satisfies Record<DomainErrorCode, CatalogueEntry>;
 
 /** The codes the domain refuses a transition with. */

@@ -11,6 +11,7 @@ export const problemSchema = z.looseObject({
   code: z.string().describe('The stable error code (domain codes and HTTP-level ones alike); the responses of each operation name those it answers.'),
   instance: z.string().optional().describe('The request path.'),
   correlationId: z.string().optional(),
+  field: z.string().optional().describe('The field a refusal is about (e.g. type for LEDGER_ONLY_EVENT, envelope.sourceSystem.kind for NOT_OWNER).'),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional()
     .describe('For validation problems: each offending field (e.g. body.data.lines.1.qty) and why.'),
 }).meta({

@@ -1,5 +1,5 @@
 import type { DomainError } from '../domain/errors.js';
-import type { DomainEvent } from '../domain/events.js';
+import type { DomainEvent, OrderEventType } from '../domain/events.js';
 import { displayStatus, orderStatus } from '../domain/orderStatus.js';
 import type { OrderState } from '../domain/orderState.js';
 import { eventIdOf } from '../domain/stamp.js';
@@ -9,7 +9,7 @@ import type { Position } from '../eventstore/EventStore.js';
 export interface AcceptedBody {
   orderKey: string;
   eventId: string;
-  type: string;
+  type: OrderEventType;
   revision: number;
   position: Position;
   status: string;

@@ -21,7 +21,11 @@ describe('commandFromSubmission', () => {
     const result = submit({ ...f.allocated({ 1: 1 }), data: { lines: [] } });
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', field: 'data.lines' } });
   });
-  it('refuses ledger-only events', () => {
-    expect(submit({ type: 'ExceptionRaised', data: {}, envelope: f.envelopeFor('ExceptionRaised') })).toMatchObject({ ok: false, error: { code: 'NOT_OWNER' } });
+  it('refuses ledger-only events with their own code, naming the type field and why', () => {
+    for (const type of ['ExceptionRaised', 'ExceptionResolved'] as const) {
+      expect(submit({ type, data: {}, envelope: f.envelopeFor(type) })).toMatchObject({
+        ok: false, error: { code: 'LEDGER_ONLY_EVENT', field: 'type', message: expect.stringContaining('the ledger records those itself') },
+      });
+    }
   });
 });

@@ -2,10 +2,12 @@ import { validate } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { loadConfig } from '../../src/config.js';
-import { isOrderEventType } from '../../src/domain/events.js';
+import { isOrderEventType, ledgerOnlyEventTypes, ledgerOnlyReason, orderEventTypes } from '../../src/domain/events.js';
 import { defaultOwnership } from '../../src/domain/ownershipPolicy.js';
 import type { ApiScope, KeySystem } from '../../src/http/auth/apiKeyFormat.js';
-import { acceptedSchema } from '../../src/http/orders/orderSchemas.js';
+import { eventTypeSchema } from '../../src/http/eventSchemas.js';
+import { cloudEventSchema } from '../../src/http/feed/feedSchemas.js';
+import { acceptedSchema, historyEntrySchema } from '../../src/http/orders/orderSchemas.js';
 import { problemSchema } from '../../src/http/problem.js';
 import { ParkedEventRepository } from '../../src/integrations/ParkedEventRepository.js';
 import { createLogger } from '../../src/logger.js';
@@ -25,7 +27,7 @@ type Document = {
   openapi: string;
   info: { title: string; version: string };
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, { discriminator?: { mapping: Record<string, string> }; oneOf?: unknown[] }> };
+  components: { schemas: Record<string, { discriminator?: { mapping: Record<string, string> }; oneOf?: unknown[]; description?: string }> };
 };
 
 let db: TestDatabase;
@@ -116,6 +118,28 @@ describe('the OpenAPI document of the whole service', () => {
     }
     expect(transition.oneOf).toHaveLength(24);
     expect(Object.keys(mapping)).not.toContain('ExceptionRaised');
+  });
+
+  it('names the event type and its data schema in every answer that shows events, one member per catalogue type', () => {
+    const unionOf = (name: string, typeValue: (type: string) => string) => {
+      const union = doc.components.schemas[name]!;
+      expect(union.oneOf, name).toHaveLength(orderEventTypes.length);
+      expect(Object.keys(union.discriminator!.mapping).sort(), name).toEqual(orderEventTypes.map(typeValue).sort());
+      for (const type of orderEventTypes) {
+        const ref = union.discriminator!.mapping[typeValue(type)]!;
+        const member = doc.components.schemas[ref.replace('#/components/schemas/', '')] as unknown as { properties: { type: unknown; data: unknown } };
+        expect(member.properties.type, `${name} ${type}`).toEqual({ type: 'string', const: typeValue(type) });
+        expect(member.properties.data, `${name} ${type}`).toEqual({ $ref: `#/components/schemas/${type}Data` });
+      }
+    };
+    unionOf('HistoryEntry', (type) => type);
+    unionOf('CloudEvent', (type) => `com.orderledger.${type}`);
+    const answer = (path: string) => doc.paths[path]!.get!.responses['200']!.content as Record<string, { schema: { properties: Record<string, { items: unknown }> } }>;
+    expect(answer('/v1/orders/{orderRef}/history')['application/json']!.schema.properties.events!.items).toEqual({ $ref: '#/components/schemas/HistoryEntry' });
+    expect(answer('/v1/feed')['application/json']!.schema.properties.events!.items).toEqual({ $ref: '#/components/schemas/CloudEvent' });
+    const timeline = answer('/v1/reports/orders/{orderKey}/timeline')['application/json']!.schema.properties.events!.items as { properties: { type: unknown } };
+    expect(timeline.properties.type).toEqual({ $ref: '#/components/schemas/EventType' });
+    expect(doc.components.schemas.EventType).toMatchObject({ enum: [...orderEventTypes] });
   });
 
   it('gives answer examples their own schemas accept', () => {
@@ -253,6 +277,21 @@ describe('requests built from the examples of the document', () => {
     }
     expect(answers.filter((a) => a.status >= 300)).toEqual([]);
     expect(answers.length).toBeGreaterThan(30);
+  });
+
+  it('are shown back, in the history, the feed and the timeline, as the document\'s event schemas say', async () => {
+    const audit = await keyOf(service, 'ERP', ['read', 'audit']);
+    const get = async (url: string) => (await service.app.inject({ method: 'GET', url, headers: audit })).json();
+    const history = await get('/v1/orders/WEB-1001/history');
+    const feed = await get('/v1/feed?limit=1000');
+    const timeline = await get('/v1/reports/orders/WEB-1001/timeline');
+    expect(new Set(history.events.map((e: { type: string }) => e.type)).size).toBeGreaterThanOrEqual(20);
+    expect(z.array(historyEntrySchema).safeParse(history.events).error).toBeUndefined();
+    expect(z.array(cloudEventSchema).safeParse(feed.events).error).toBeUndefined();
+    expect(timeline.events.map((e: { type: string }) => eventTypeSchema.parse(e.type))).toEqual(history.events.map((e: { type: string }) => e.type));
+    // They can fail: a payload its type's schema refuses is not one of the union's members.
+    const altered = { ...history.events.find((e: { type: string }) => e.type === 'ShipmentConfirmed'), data: { lines: 'none' } };
+    expect(historyEntrySchema.safeParse(altered).success).toBe(false);
   });
 });
 

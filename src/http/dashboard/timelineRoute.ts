@@ -1,23 +1,24 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { EventStore, RecordedEvent } from '../../eventstore/EventStore.js';
 import { orderStreamId } from '../../eventstore/streams.js';
+import { eventTypeSchema, shownAsRecorded } from '../eventSchemas.js';
 import { historyEntry, verificationBody, verifyHistory } from '../orders/historyView.js';
+import { recordedEnvelope, verificationSchema } from '../orders/orderSchemas.js';
 import { problem, sendProblem } from '../problem.js';
 
+const { revision, system, actor, occurredAt, recordedAt, correlationId, sourceDocument } = recordedEnvelope;
+
+/** The history (`HistoryEntry`) without the payloads. */
 const timelineSchema = z.object({
   orderKey: z.string(),
-  verification: z.object({
-    ok: z.boolean(), checked: z.number().int(), reason: z.string().optional(),
-    brokenAt: z.object({ index: z.number().int(), eventId: z.string().nullable(), revision: z.number().int().nullable() }).optional(),
-  }).describe('The hash chain recomputed from the log on the spot.'),
+  verification: verificationSchema,
   events: z.array(z.object({
-    revision: z.number().int(), type: z.string(),
-    system: z.object({ kind: z.string(), instance: z.string() }).nullable().describe('The source system that reported it.'),
-    actor: z.object({ type: z.string(), id: z.string(), name: z.string().optional() }).nullable().describe('Who, as the system named them.'),
-    occurredAt: z.string().nullable(), recordedAt: z.string(), correlationId: z.string().nullable(),
-    sourceDocument: z.unknown(),
+    revision, type: eventTypeSchema,
+    system: system.describe('The source system that reported it.'),
+    actor: actor.describe('Who, as the system named them.'),
+    occurredAt, recordedAt, correlationId, sourceDocument,
   })),
 });
 
@@ -31,6 +32,7 @@ export function timelineRoute(store: EventStore): FastifyPluginAsync {
     const app = plain.withTypeProvider<ZodTypeProvider>();
     app.get('/v1/reports/orders/:orderKey/timeline', {
       config: { scope: 'read' },
+      serializerCompiler: shownAsRecorded,
       schema: {
         tags: ['reports'], summary: 'An order\'s verified history as a timeline: who, which system, when, correlation (payloads: …/history, audit scope)',
         params: z.object({ orderKey: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/) }),
@@ -44,7 +46,8 @@ export function timelineRoute(store: EventStore): FastifyPluginAsync {
       }
       const events = recorded.map(historyEntry).map(({ revision, type, system, actor, occurredAt, recordedAt, correlationId, sourceDocument }) =>
         ({ revision, type, system, actor, occurredAt, recordedAt, correlationId, sourceDocument }));
-      return { orderKey: request.params.orderKey, verification: verificationBody(verifyHistory(recorded)), events };
+      // As the log holds them, `type` included (shownAsRecorded): the schema documents the answer.
+      return (reply as FastifyReply).send({ orderKey: request.params.orderKey, verification: verificationBody(verifyHistory(recorded)), events });
     });
   };
 }

@@ -11,7 +11,8 @@ import type { OrderService } from '../../orders/OrderService.js';
 import { orderView } from './orderView.js';
 import { submitAndReply } from './submitRoute.js';
 import { transitionBodySchema, transitionBodyShape } from '../../orders/submission.js';
-import { acceptedSchema, historyEntrySchema, orderViewSchema, placeOrderProblems, submissionHeaders, submissionProblems, unmatchedSchema, verificationSchema } from './orderSchemas.js';
+import { shownAsRecorded } from '../eventSchemas.js';
+import { acceptedSchema, correlatedEntrySchema, historyEntrySchema, orderViewSchema, placeOrderProblems, submissionHeaders, submissionProblems, unmatchedSchema, verificationSchema } from './orderSchemas.js';
 import { placeOrderDocs, transitionDocs } from './transitionSchemas.js';
 
 export interface OrderRoutesOptions {
@@ -77,6 +78,7 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
 
     app.get('/v1/orders/:orderRef/history', {
       config: { scope: 'audit', openapi: { csv: true } },
+      serializerCompiler: shownAsRecorded,
       schema: {
         tags: ['audit'], summary: 'Every event of an order with its envelope and the verified hash chain (JSON, or CSV with Accept: text/csv)', params: orderRefParams,
         response: { 200: z.object({ orderKey: z.string(), verification: verificationSchema, events: z.array(historyEntrySchema) }), ...problemResponses('ORDER_NOT_FOUND') },
@@ -100,12 +102,13 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
 
     app.get('/v1/correlations/:correlationId', {
       config: { scope: 'audit' },
+      serializerCompiler: shownAsRecorded,
       schema: {
         tags: ['audit'], summary: 'Every event that carries a correlation id, across orders',
         params: z.object({ correlationId: z.string().min(1).max(128) }),
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(1000) }),
         response: {
-          200: z.object({ correlationId: z.string(), events: z.array(historyEntrySchema.extend({ orderKey: z.string().nullable() })) }),
+          200: z.object({ correlationId: z.string(), events: z.array(correlatedEntrySchema) }),
           ...problemResponses('CORRELATIONS_UNAVAILABLE'),
         },
       },

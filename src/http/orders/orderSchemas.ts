@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Buckets } from '../../domain/orderState.js';
 import { domainErrorCodes, statusOf, type ErrorCode } from '../errors.js';
+import { byEventType, eventTypeSchema } from '../eventSchemas.js';
 
 /** What a submission can be refused with: every domain code, a conflict retried too often, a value the log cannot hold. */
 export const submissionProblems: readonly ErrorCode[] = [...domainErrorCodes, 'CONCURRENT_UPDATE', 'UNSTORABLE_EVENT'];
@@ -11,7 +12,7 @@ export const placeOrderProblems = submissionProblems.filter((code) => statusOf(c
 export const acceptedSchema = z.object({
   orderKey: z.string(),
   eventId: z.uuid().describe('The event id, derived from the idempotency key (UUIDv5): a retry answers the same one.'),
-  type: z.string(),
+  type: eventTypeSchema,
   revision: z.number().int().describe("The event's revision in the order's stream (0 for OrderReceived)."),
   position: z.string().describe('Its position in the global log.'),
   status: z.string().describe('The derived order status after it.'),
@@ -91,11 +92,11 @@ export const orderViewSchema = z.looseObject({
   verification: verificationSchema,
 }).meta({ id: 'Order' });
 
-export const historyEntrySchema = z.looseObject({
+/** What every history entry carries besides its type and payload: the envelope flattened beside the store's own fields (`historyEntry` of historyView.ts). */
+export const recordedEnvelope = {
   eventId: z.string(),
   revision: z.number().int(),
   position: z.string(),
-  type: z.string(),
   system: z.object({ kind: z.string(), instance: z.string() }).nullable(),
   actor: z.object({ type: z.string(), id: z.string(), name: z.string().optional() }).nullable(),
   occurredAt: z.string().nullable(),
@@ -103,7 +104,18 @@ export const historyEntrySchema = z.looseObject({
   recordedAt: z.string(),
   correlationId: z.string().nullable(),
   causationId: z.string().nullable(),
-  data: z.unknown(),
+  idempotencyKey: z.string().nullable(),
+  sourceDocument: z.looseObject({ type: z.string(), id: z.string(), revision: z.number().int() }).nullable(),
   hash: z.string(),
   prevHash: z.string().nullable(),
-}).meta({ id: 'HistoryEntry' });
+};
+
+/** One event of an order's history: a member per event type, its `data` by the catalogue's schema. */
+export const historyEntrySchema = byEventType({
+  id: 'HistoryEntry', io: 'output',
+  description: 'An event as the log holds it, with its envelope and hash; `data` by its type\'s schema of the catalogue.',
+  member: (type, data) => z.looseObject({ type, data, ...recordedEnvelope }),
+});
+
+/** A history entry in an answer across orders: with the order it belongs to. */
+export const correlatedEntrySchema = z.intersection(z.looseObject({ orderKey: z.string().nullable() }), historyEntrySchema);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { eventDataSchemas, ledgerOnlyEventTypes, orderEventTypes, type OrderEventType } from '../../domain/events.js';
+import { ledgerOnlyEventTypes, ledgerOnlyReason, orderEventTypes, type OrderEventType } from '../../domain/events.js';
+import { byEventType, documentedEventData } from '../eventSchemas.js';
 import { orderKeyPattern } from '../../orders/orderAliases.js';
 import { transitionBodyShape } from '../../orders/submission.js';
 import type { RouteDocumentation } from '../apiDocument.js';
@@ -15,21 +16,18 @@ const { data: _data, ...envelopeShape } = transitionBodyShape;
 void _data;
 
 const submittable = orderEventTypes.filter((type) => !(ledgerOnlyEventTypes as readonly string[]).includes(type));
-const dataOf = Object.fromEntries(orderEventTypes.map((type) => [type, (eventDataSchemas[type] as z.ZodType).meta({ id: `${type}Data` })])) as unknown as Record<OrderEventType, z.ZodType>;
+const memberOf = (type: OrderEventType) => z.strictObject({ type: z.literal(type), data: documentedEventData[type], ...envelopeShape });
 
-const memberOf = (type: OrderEventType) => z.strictObject({ type: z.literal(type), data: dataOf[type], ...envelopeShape });
-const members = submittable.map((type) => memberOf(type).meta({ id: `${type}Transition` }));
-/** Request schemas are named with the `Input` suffix in the document. */
-const mapping = Object.fromEntries(submittable.map((type) => [type, `#/components/schemas/${type}TransitionInput`]));
-
-export const documentedTransition = z.discriminatedUnion('type', members as unknown as [z.ZodObject, ...z.ZodObject[]])
-  .meta({ id: 'Transition', discriminator: { propertyName: 'type', mapping } });
+export const documentedTransition = byEventType({
+  id: 'Transition', io: 'input', types: submittable, member: (type, data) => z.strictObject({ type, data, ...envelopeShape }),
+  description: `Any event type of the catalogue but ${ledgerOnlyEventTypes.join(' and ')}: ${ledgerOnlyReason}`,
+});
 
 const orderKey = z.string().regex(orderKeyPattern).describe('The ledger\'s key for the new order.');
 
 /** `POST /v1/orders`: OrderReceived, with the key of the new order. */
 export const placeOrderDocs: RouteDocumentation = {
-  body: z.strictObject({ orderKey, ...envelopeShape, data: dataOf.OrderReceived }).meta({ id: 'PlaceOrder' }),
+  body: z.strictObject({ orderKey, ...envelopeShape, data: documentedEventData.OrderReceived }).meta({ id: 'PlaceOrder' }),
   examples: { OrderReceived: { summary: 'A web order is placed', value: placeOrderExample } },
 };
 
