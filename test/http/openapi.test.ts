@@ -142,6 +142,20 @@ describe('the OpenAPI document of the whole service', () => {
     expect(doc.components.schemas.EventType).toMatchObject({ enum: [...orderEventTypes] });
   });
 
+  it('refuses the ledger-only types with 422 LEDGER_ONLY_EVENT naming the field, and the document says why', async () => {
+    expect(doc.components.schemas.TransitionInput!.description).toContain(`but ExceptionRaised and ExceptionResolved: ${ledgerOnlyReason}`);
+    const refusals = doc.paths['/v1/orders/{orderRef}/events']!.post!.responses['422'] as { description?: string };
+    expect(refusals.description).toContain('LEDGER_ONLY_EVENT: Only the ledger records this event type');
+    const erp = await keyOf(service, 'ERP', ['submit']);
+    const envelope = { occurredAt: '2026-12-05T11:00:00Z', sourceDocument: { type: 'Manual', id: 'X-1' } };
+    for (const type of ledgerOnlyEventTypes) {
+      const single = await service.app.inject({ method: 'POST', url: '/v1/orders/WEB-1001/events', headers: erp, payload: { type, ...envelope, data: {} } });
+      expect([single.statusCode, single.json()], type).toEqual([422, expect.objectContaining({ code: 'LEDGER_ONLY_EVENT', field: 'type', detail: `${type} cannot be submitted: ${ledgerOnlyReason}` })]);
+      const batch = await service.app.inject({ method: 'POST', url: '/v1/batches', headers: erp, payload: { items: [{ orderRef: 'WEB-1001', type, ...envelope, data: {} }] } });
+      expect(batch.json().results[0], type).toMatchObject({ outcome: 'refused', status: 422, code: 'LEDGER_ONLY_EVENT', field: 'type' });
+    }
+  });
+
   it('gives answer examples their own schemas accept', () => {
     for (const schema of [acceptedSchema, problemSchema]) {
       const examples = z.globalRegistry.get(schema)?.examples as unknown[] | undefined;
