@@ -15,7 +15,8 @@ export interface OrderEventOf {
  * validated payload and envelope, so they are trusted here; a malformed one
  * makes `evolve` throw, which stops the projection at that event. Undefined
  * for types outside the catalogue and for events outside order streams
- * (e.g. the unmatched queue).
+ * (every stream the ledger writes today is an order's; the unmatched queue
+ * lives outside the log).
  */
 export function orderEventOf(event: RecordedEvent): OrderEventOf | undefined {
   if (!event.streamId.startsWith(streamPrefix)) return undefined;
