@@ -11,8 +11,8 @@ export interface CorrelatedRef {
  * model), for a store that has none of its own that is on by default.
  */
 export interface CorrelationIndex {
-  /** The events that carry `correlationId` in log order (at most `limit`), and the position up to which the index is complete. */
-  lookup(correlationId: string, limit: number): Promise<{ readonly refs: readonly CorrelatedRef[]; readonly indexedTo: Position }>;
+  /** The events that carry `correlationId` in log order (at most `limit`, after `after` when given), and the position up to which the index is complete. */
+  lookup(correlationId: string, limit: number, after?: Position): Promise<{ readonly refs: readonly CorrelatedRef[]; readonly indexedTo: Position }>;
   /** Throws when the index cannot be read (e.g. its table is missing); start-up calls it. */
   check(): Promise<void>;
 }

@@ -116,7 +116,7 @@ export interface EventStore {
    * Events whose metadata carries `correlationId`, in log order (at most
    * `limit`). Auditors follow an order flow across streams with it.
    */
-  readCorrelated(correlationId: string, options: { limit: number }): Promise<readonly RecordedEvent[]>;
+  readCorrelated(correlationId: string, options: { limit: number; after?: Position | undefined }): Promise<readonly RecordedEvent[]>;
   /** One page of the global log, in position order. */
   readAll(options: ReadAllOptions): Promise<ReadAllPage>;
   /** Catch up from `after`, then follow live writes until `signal` aborts. Pull-based: never buffers more than a page. */

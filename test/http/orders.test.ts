@@ -254,5 +254,30 @@ describe('GET /v1/correlations/{correlationId}', () => {
     const response = await t.app.inject({ method: 'GET', url: '/v1/correlations/flow-K', headers: t.auth.AUDITOR });
     expect(response.statusCode).toBe(200);
     expect(response.json().events.map((e: { orderKey: string; correlationId: string }) => [e.orderKey, e.correlationId])).toEqual([['K-1', 'flow-K'], ['K-2', 'flow-K']]);
+    expect(response.json().nextCursor).toBeNull();
+  });
+
+  it('pages them in log order: every event once, across pages, and a cursor it did not issue is refused', async () => {
+    const headers = { ...t.auth.ECOMMERCE, 'x-correlation-id': 'flow-P' };
+    for (const key of ['P-1', 'P-2', 'P-3', 'P-4', 'P-5']) await t.app.inject({ method: 'POST', url: '/v1/orders', headers, payload: placeOrderBody(key) });
+    const whole = await t.app.inject({ method: 'GET', url: '/v1/correlations/flow-P', headers: t.auth.AUDITOR });
+    const all = whole.json().events.map((e: { eventId: string }) => e.eventId);
+    expect(all).toHaveLength(5);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: { statusCode: number; headers: Record<string, unknown>; json: () => { events: { eventId: string }[]; nextCursor: string | null } } = await t.app.inject({ method: 'GET', url: `/v1/correlations/flow-P?limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: t.auth.AUDITOR });
+      expect(page.statusCode).toBe(200);
+      seen.push(...page.json().events.map((e: { eventId: string }) => e.eventId));
+      cursor = page.json().nextCursor;
+      expect(page.headers['next-cursor']).toBe(cursor ?? undefined);
+      pages++;
+    } while (cursor !== null);
+    expect([pages, seen]).toEqual([3, all]);
+    for (const bad of ['nope', Buffer.from(JSON.stringify(['not-a-position'])).toString('base64url')]) {
+      const refused = await t.app.inject({ method: 'GET', url: `/v1/correlations/flow-P?cursor=${bad}`, headers: t.auth.AUDITOR });
+      expect([refused.statusCode, refused.json().code, refused.json().errors[0].path]).toEqual([400, 'INVALID_CURSOR', 'querystring.cursor']);
+    }
   });
 });

@@ -56,7 +56,7 @@ export function createEventStoreDbEventStore(options: EventStoreDbEventStoreOpti
       }
     },
 
-    readCorrelated: (correlationId, { limit }) => readCorrelated({ client, index: options.correlations, scan: (page) => scanAll(client, page) }, correlationId, limit),
+    readCorrelated: (correlationId, { limit, after }) => readCorrelated({ client, index: options.correlations, scan: (page) => scanAll(client, page) }, correlationId, limit, after),
 
     readAll: (readOptions) => readAllPage(client, readOptions),
 

@@ -1,6 +1,6 @@
 import { FORWARDS, StreamNotFoundError, type KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { CorrelationsUnavailable, type CorrelatedRef, type CorrelationIndex } from '../CorrelationIndex.js';
-import type { ReadAllPage, RecordedEvent } from '../EventStore.js';
+import { START, type Position, type ReadAllPage, type RecordedEvent } from '../EventStore.js';
 import { positionOrigin } from '../positionOrigin.js';
 import { startScanWhere, type PageScan } from './allPaging.js';
 import { fromEsdbEvent } from './esdbEvent.js';
@@ -18,9 +18,9 @@ interface CorrelationDeps {
  * not reached yet is scanned, within one page's budget. Exact either way;
  * refused, with the reason, when the index is too far behind.
  */
-export async function readCorrelated(deps: CorrelationDeps, correlationId: string, limit: number): Promise<RecordedEvent[]> {
+export async function readCorrelated(deps: CorrelationDeps, correlationId: string, limit: number, after: Position = START): Promise<RecordedEvent[]> {
   if (!deps.index) throw new CorrelationsUnavailable('correlations need the audit trail read model, and this store was opened without it');
-  const { refs, indexedTo } = await deps.index.lookup(correlationId, limit);
+  const { refs, indexedTo } = await deps.index.lookup(correlationId, limit, after);
   const origin = positionOrigin(indexedTo);
   if (origin !== 'start' && origin !== 'kurrentdb') {
     throw new CorrelationsUnavailable(`the audit trail was built from another event store (it stands at ${JSON.stringify(indexedTo)}): rebuild it with \`order-ledger rebuild audit_trail\``);
@@ -28,7 +28,8 @@ export async function readCorrelated(deps: CorrelationDeps, correlationId: strin
   const carries = (event: RecordedEvent) => event.metadata.correlationId === correlationId;
   const indexed = (await readRefs(deps.client, refs)).filter(carries);
   if (indexed.length >= limit) return indexed.slice(0, limit);
-  const tail = await deps.scan(startScanWhere(indexedTo, limit - indexed.length, carries));
+  // Positions of one store sort as text (as the audit trail compares them): the scan starts at the later of the two.
+  const tail = await deps.scan(startScanWhere(after > indexedTo ? after : indexedTo, limit - indexed.length, carries));
   if (!tail.isEnd && indexed.length + tail.events.length < limit) {
     throw new CorrelationsUnavailable('the audit trail read model is too far behind the log to answer correlations exactly; they are answered again once it catches up (see GET /v1/reports/projections)');
   }

@@ -5,7 +5,7 @@ import { isTransient } from '../../postgres/transientError.js';
 import { START, type EventStore, type Position, type ReadLag, type RecordedEvent } from '../EventStore.js';
 import { GroupCommit, type GroupCommitOptions } from './GroupCommit.js';
 import { createNotifier } from './notifier.js';
-import { seqDistance } from './positionCodec.js';
+import { decodePosition, seqDistance } from './positionCodec.js';
 import { readAllPage } from './readAllPage.js';
 import { rowToEvent, type EventRow } from './rowToEvent.js';
 import { headPositionSql, readCorrelatedSql, readLagSql, readStreamSql } from './sql.js';
@@ -70,8 +70,8 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
       return readStream(pool, streamId, readOptions?.fromRevision ?? 0n);
     },
 
-    async readCorrelated(correlationId, { limit }) {
-      const result = await pool.query<EventRow>({ ...readCorrelatedSql, rowMode: 'array', values: [correlationId, limit] });
+    async readCorrelated(correlationId, { limit, after = START }) {
+      const result = await pool.query<EventRow>({ ...readCorrelatedSql, rowMode: 'array', values: [correlationId, limit, ...decodePosition(after)] });
       return result.rows.map(rowToEvent);
     },
 

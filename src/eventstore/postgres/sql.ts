@@ -191,8 +191,9 @@ export const notifyChannel = 'ledger_events';
 
 /** Served by the expression index of migrations/1764230000410; sorted in position order. */
 export const readCorrelatedSql = {
-  name: 'ledger_read_correlated_v1',
-  text: `SELECT ${eventColumns} FROM ledger.events WHERE metadata->>'correlationId' = $1 ORDER BY tx_id, seq LIMIT $2`,
+  name: 'ledger_read_correlated_v2',
+  text: `SELECT ${eventColumns} FROM ledger.events
+          WHERE metadata->>'correlationId' = $1 AND (tx_id, seq) > ($3::xid8, $4::bigint) ORDER BY tx_id, seq LIMIT $2`,
 };
 
 /** The whole log stream by stream, keyset-paged on the primary key: what the verifier walks. */

@@ -7,6 +7,9 @@ import { eventTypeSchema, shownAsRecorded } from '../eventSchemas.js';
 import { historyEntry, verificationBody, verifyHistory } from '../orders/historyView.js';
 import { recordedEnvelope, verificationSchema } from '../orders/orderSchemas.js';
 import { problem, sendProblem } from '../problem.js';
+import { problemResponses } from '../apiDocument.js';
+import { pageInMemory } from '../../projections/reports/keysetPage.js';
+import { loadPage, pageQuery } from '../reports/reportReply.js';
 
 const { revision, system, actor, occurredAt, recordedAt, correlationId, sourceDocument } = recordedEnvelope;
 
@@ -19,7 +22,8 @@ const timelineSchema = z.object({
     system: system.describe('The source system that reported it.'),
     actor: actor.describe('Who, as the system named them.'),
     occurredAt, recordedAt, correlationId, sourceDocument,
-  })),
+  })).describe('One page of the events, oldest first.'),
+  nextCursor: z.string().nullable().describe('Pass it back as `cursor` for the next page of events; null on the last. The verification is always of the whole chain.'),
 });
 
 /**
@@ -36,7 +40,8 @@ export function timelineRoute(store: EventStore): FastifyPluginAsync {
       schema: {
         tags: ['reports'], summary: 'An order\'s verified history as a timeline: who, which system, when, correlation (payloads: …/history, audit scope)',
         params: z.object({ orderKey: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/) }),
-        response: { 200: timelineSchema },
+        querystring: z.object(pageQuery),
+        response: { 200: timelineSchema, ...problemResponses('ORDER_NOT_FOUND', 'INVALID_CURSOR') },
       },
     }, async (request, reply) => {
       const recorded: RecordedEvent[] = [];
@@ -44,10 +49,13 @@ export function timelineRoute(store: EventStore): FastifyPluginAsync {
       if (recorded.length === 0) {
         return sendProblem(reply, problem('ORDER_NOT_FOUND', { detail: `No order is known as ${request.params.orderKey}.` }));
       }
-      const events = recorded.map(historyEntry).map(({ revision, type, system, actor, occurredAt, recordedAt, correlationId, sourceDocument }) =>
+      const page = await loadPage(reply, () => pageInMemory(recorded, (e) => e.revision.toString(), request.query));
+      if (page === undefined) return reply;
+      const events = page.items.map(historyEntry).map(({ revision, type, system, actor, occurredAt, recordedAt, correlationId, sourceDocument }) =>
         ({ revision, type, system, actor, occurredAt, recordedAt, correlationId, sourceDocument }));
+      if (page.nextCursor !== null) void reply.header('next-cursor', page.nextCursor);
       // As the log holds them, `type` included (shownAsRecorded): the schema documents the answer.
-      return (reply as FastifyReply).send({ orderKey: request.params.orderKey, verification: verificationBody(verifyHistory(recorded)), events });
+      return (reply as FastifyReply).send({ orderKey: request.params.orderKey, verification: verificationBody(verifyHistory(recorded)), events, nextCursor: page.nextCursor });
     });
   };
 }

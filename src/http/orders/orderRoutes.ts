@@ -2,7 +2,9 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isCorrelationsUnavailable } from '../../eventstore/CorrelationIndex.js';
-import type { EventStore } from '../../eventstore/EventStore.js';
+import type { EventStore, Position } from '../../eventstore/EventStore.js';
+import { BadCursor, decodeCursor, encodeCursor } from '../../projections/reports/keysetPage.js';
+import { loadPage, pageQuery, wantsCsv } from '../reports/reportReply.js';
 import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
 import { historyCsv, historyEntry, verificationBody, verifyHistory } from './historyView.js';
@@ -91,7 +93,7 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
       const entries = recorded.map(historyEntry);
       const verification = verificationBody(verifyHistory(recorded));
       void reply.header('x-chain-verified', String(verification.ok));
-      if (wantsCsv(request.headers.accept)) {
+      if (wantsCsv(request)) {
         return (reply as FastifyReply)
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="order-${orderKey}-history.csv"`)
@@ -104,24 +106,44 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
       config: { scope: 'audit' },
       serializerCompiler: shownAsRecorded,
       schema: {
-        tags: ['audit'], summary: 'Every event that carries a correlation id, across orders',
+        tags: ['audit'], summary: 'Every event that carries a correlation id, across orders, in log order, a page at a time',
         params: z.object({ correlationId: z.string().min(1).max(128) }),
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(1000) }),
+        querystring: z.object(pageQuery),
         response: {
-          200: z.object({ correlationId: z.string(), events: z.array(correlatedEntrySchema) }),
-          ...problemResponses('CORRELATIONS_UNAVAILABLE'),
+          200: z.object({
+            correlationId: z.string(), events: z.array(correlatedEntrySchema),
+            nextCursor: z.string().nullable().describe('Pass it back as `cursor` for the next page; null on the last.'),
+          }),
+          ...problemResponses('CORRELATIONS_UNAVAILABLE', 'INVALID_CURSOR'),
         },
       },
     }, async (request, reply) => {
-      const events = await store.readCorrelated(request.params.correlationId, { limit: request.query.limit }).catch((error: unknown) => {
-        if (isCorrelationsUnavailable(error)) return error;
-        throw error;
+      const { correlationId } = request.params;
+      const { limit, cursor } = request.query;
+      const read = await loadPage(reply, async () => {
+        const after = cursor === undefined ? undefined : positionOfCursor(cursor);
+        return store.readCorrelated(correlationId, { limit: limit + 1, after }).catch((error: unknown) => {
+          if (isCorrelationsUnavailable(error)) return error;
+          throw error;
+        });
       });
-      if (isCorrelationsUnavailable(events)) {
-        return sendProblem(reply, problem('CORRELATIONS_UNAVAILABLE', { detail: events.message }));
-      }
-      return { correlationId: request.params.correlationId, events: events.map((e) => ({ orderKey: (e.metadata.orderKey as string | undefined) ?? null, ...historyEntry(e) })) };
+      if (read === undefined) return reply;
+      if (isCorrelationsUnavailable(read)) return sendProblem(reply, problem('CORRELATIONS_UNAVAILABLE', { detail: read.message }));
+      const events = read.slice(0, limit);
+      const nextCursor = read.length > limit ? encodeCursor([events.at(-1)!.position]) : null;
+      if (nextCursor !== null) void reply.header('next-cursor', nextCursor);
+      return { correlationId, events: events.map((e) => ({ orderKey: (e.metadata.orderKey as string | undefined) ?? null, ...historyEntry(e) })), nextCursor };
     });
+
+    /** The log position a correlations cursor holds; a BadCursor when it holds none of this store's. */
+    function positionOfCursor(cursor: string): Position {
+      const [value] = decodeCursor(cursor, 1);
+      try {
+        return store.checkPosition(value!);
+      } catch {
+        throw new BadCursor('The cursor is not one this list issued.');
+      }
+    }
 
     async function known(segment: string, reply: Parameters<typeof notFound>[0]): Promise<string | undefined> {
       const ref: OrderRef | { error: string } = parseOrderRef(segment);
@@ -134,10 +156,6 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
       return orderKey;
     }
   };
-}
-
-function wantsCsv(accept: string | undefined): boolean {
-  return accept !== undefined && /\btext\/csv\b/.test(accept) && !/\bapplication\/json\b/.test(accept.split(',')[0] ?? '');
 }
 
 function badRef(reply: Parameters<typeof sendProblem>[0], reason: string) {

@@ -14,8 +14,7 @@ import { UnreadableSnapshot, type SnapshotFormat } from '../../reconciliation/sn
 import { actorOf } from '../auth/actorOf.js';
 import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
-import { BadCursor } from '../../projections/reports/keysetPage.js';
-import { pageQuery, sendPage, wantsCsv } from '../reports/reportReply.js';
+import { loadPage, pageQuery, sendPage, wantsCsv } from '../reports/reportReply.js';
 
 export interface ReconciliationRoutesOptions {
   readonly pool: pg.Pool;
@@ -94,14 +93,10 @@ export function reconciliationRoutes(options: ReconciliationRoutesOptions): Fast
         response: { 200: z.object({ items: z.array(summarySchema), nextCursor: z.string().nullable() }), ...problemResponses('INVALID_CURSOR') },
       },
     }, async (request, reply) => {
-      try {
-        const found = await listReconciliations(pool, request.query);
-        if (found.nextCursor !== null) void reply.header('next-cursor', found.nextCursor);
-        return found;
-      } catch (error) {
-        if (!(error instanceof BadCursor)) throw error;
-        return sendProblem(reply, problem('INVALID_CURSOR', { detail: error.message, errors: [{ path: 'querystring.cursor', message: error.message }] }));
-      }
+      const found = await loadPage(reply, () => listReconciliations(pool, request.query));
+      if (found === undefined) return reply;
+      if (found.nextCursor !== null) void reply.header('next-cursor', found.nextCursor);
+      return found;
     });
 
     app.get('/v1/reconciliations/:id', {

@@ -25,18 +25,27 @@ export function wantsCsv(request: FastifyRequest): boolean {
 }
 
 /**
+ * Reads one page of any list; a cursor the list did not issue is answered
+ * 400 INVALID_CURSOR here (and undefined returned: the reply is sent).
+ */
+export async function loadPage<P>(reply: FastifyReply, load: () => P | Promise<P>): Promise<P | undefined> {
+  try {
+    return await load();
+  } catch (error) {
+    if (!(error instanceof BadCursor)) throw error;
+    sendProblem(reply, problem('INVALID_CURSOR', { detail: error.message, errors: [{ path: 'querystring.cursor', message: error.message }] }));
+    return undefined;
+  }
+}
+
+/**
  * Answers one page of a report list: `{ items, nextCursor }` as JSON, or
  * the same rows as CSV (one column per field, nested values as JSON) with
  * the next cursor in the `Next-Cursor` header.
  */
 export async function sendPage(request: FastifyRequest, reply: FastifyReply, name: string, load: () => Promise<Page<Record<string, unknown>>>): Promise<Page<Record<string, unknown>> | FastifyReply> {
-  let page: Page<Record<string, unknown>>;
-  try {
-    page = await load();
-  } catch (error) {
-    if (!(error instanceof BadCursor)) throw error;
-    return sendProblem(reply, problem('INVALID_CURSOR', { detail: error.message, errors: [{ path: 'querystring.cursor', message: error.message }] }));
-  }
+  const page = await loadPage(reply, load);
+  if (page === undefined) return reply;
   const items = page.items.map((row) => camelCased(row) as Record<string, unknown>);
   if (page.nextCursor !== null) void reply.header('next-cursor', page.nextCursor);
   if (!wantsCsv(request)) return { items, nextCursor: page.nextCursor };

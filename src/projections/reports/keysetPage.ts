@@ -72,11 +72,13 @@ export function pageInMemory<Row>(rows: readonly Row[], keyOf: (row: Row) => str
   return { items, nextCursor: rest.length > page.limit ? encodeCursor([keyOf(items.at(-1)!)]) : null };
 }
 
-function encodeCursor(values: readonly string[]): string {
+/** The one cursor format of every list: the last row's key values, opaque to clients. */
+export function encodeCursor(values: readonly string[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-function decodeCursor(cursor: string, length: number): string[] {
+/** The key values of a cursor `encodeCursor` made; a BadCursor for anything else. */
+export function decodeCursor(cursor: string, length: number): string[] {
   let values: unknown;
   try {
     values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

@@ -276,6 +276,10 @@ export function eventStoreContract(name: string, makeStore: () => Promise<EventS
         const events = await store.readCorrelated(correlationId, { limit: 100 });
         expect(events.map((e) => [e.streamId, e.type])).toEqual([[first, 'A'], [second, 'B'], [second, 'C']]);
         expect(await store.readCorrelated(correlationId, { limit: 2 })).toHaveLength(2);
+        // Page by page from a position: after the first, the other two; after the last, none.
+        const rest = await store.readCorrelated(correlationId, { limit: 100, after: events[0]!.position });
+        expect(rest.map((e) => e.type)).toEqual(['B', 'C']);
+        expect(await store.readCorrelated(correlationId, { limit: 100, after: events[2]!.position })).toEqual([]);
       });
 
       it('chains each stream with sha256(previous hash ‖ canonical event) as the verifier recomputes it', async () => {

@@ -52,6 +52,21 @@ describe('dashboard routes', () => {
     expect((await get('/v1/reports/orders/NOPE/timeline')).statusCode).toBe(404);
   });
 
+  it('pages the timeline: every event once, in order, with the whole chain verified on each page', async () => {
+    const revisions: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await get(`/v1/reports/orders/D-1/timeline?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.statusCode).toBe(200);
+      expect(page.json().verification).toEqual({ ok: true, checked: happyOrder('D-1').events.length });
+      revisions.push(...page.json().events.map((e: { revision: number }) => e.revision));
+      cursor = page.json().nextCursor;
+    } while (cursor !== null);
+    expect(revisions).toEqual(happyOrder('D-1').events.map((_, i) => i));
+    const refused = await get('/v1/reports/orders/D-1/timeline?cursor=bm9wZQ');
+    expect([refused.statusCode, refused.json().code]).toEqual([400, 'INVALID_CURSOR']);
+  });
+
   it('refuses the live stream without a key', async () => {
     expect((await get('/v1/dashboard/live', {})).statusCode).toBe(401);
   });
