@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/postgres/freePort.js';
+import { imageCommand } from '../support/dockerfileCommand.js';
 import { processes, treeOf } from '../support/processTree.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -46,7 +48,10 @@ describe('npm start: the compiled service on its embedded PostgreSQL', () => {
     expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
     const tree = treeOf(npm.pid!);
     const all = processes().filter((p) => tree.includes(p.pid));
-    expect(all.some((p) => p.args.includes('node dist/cli/main.js serve'))).toBe(true);
+    // What runs is what the Dockerfile runs (test/dockerfile.test.ts holds it to npm start), from the file the build just wrote.
+    const { entrypoint, cmd } = imageCommand();
+    expect(existsSync(path.join(root, entrypoint![1]!)), entrypoint![1]).toBe(true);
+    expect(all.some((p) => p.args === [...entrypoint!, ...cmd!].join(' '))).toBe(true);
     expect(all.some((p) => p.args.includes('tsx'))).toBe(false);
     expect(all.some((p) => p.args.includes('postgres') && p.args.includes(dataDir))).toBe(true);
 
