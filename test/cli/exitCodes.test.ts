@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyExitCodes } from '../../src/cli/verifyCommand.js';
+import { configSchema } from '../../src/config.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
 import { sourceSystemKinds } from '../../src/domain/sourceSystems.js';
 import { createTestDatabase } from '../support/testDatabase.js';
@@ -42,6 +44,44 @@ describe('order-ledger verify, run as a process', () => {
     const other = await cli(['verify', '--order', 'INTACT-1'], { DATABASE_URL: db.url });
     expect(other.stdout).toContain('chain intact');
     expect(other.code).toBe(0);
+  });
+});
+
+describe('order-ledger verify, when there is nothing to check as asked', () => {
+  it('says so in one line and exits 2 for an order the log does not hold, distinct from a broken chain', async () => {
+    const ran = await cli(['verify', '--order', 'NOPE'], { DATABASE_URL: db.url });
+    expect(ran.stderr.trim().split('\n')).toEqual(['verify: no order NOPE in the log']);
+    expect(ran.stdout).toBe('');
+    expect(ran.code).toBe(verifyExitCodes.usage);
+    expect(verifyExitCodes.usage).not.toBe(verifyExitCodes.broken);
+  });
+
+  it('exits 3, in one line, when the log cannot be reached', async () => {
+    const ran = await cli(['verify'], { DATABASE_URL: 'postgres://nobody:none@127.0.0.1:1/none' });
+    expect(ran.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^verify: could not check the log: .*ECONNREFUSED/)]);
+    expect(ran.code).toBe(verifyExitCodes.unchecked);
+  });
+
+  it('lists its exit codes in its help', async () => {
+    const ran = await cli(['verify', '--help']);
+    expect(ran.code).toBe(0);
+    for (const code of Object.values(verifyExitCodes)) expect(ran.stdout).toMatch(new RegExp(`^  ${code}  \\S`, 'm'));
+  });
+});
+
+describe('order-ledger --version and serve --help, run as a process', () => {
+  it('prints the version of package.json and exits 0', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const ran = await cli(['--version']);
+    expect([ran.stdout, ran.code]).toEqual([`${version}\n`, 0]);
+  });
+
+  it('lists every setting the service reads, with its default, under serve --help', async () => {
+    const ran = await cli(['serve', '--help']);
+    expect(ran.code).toBe(0);
+    const listed = [...ran.stdout.matchAll(/^ {2}([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    expect(listed).toEqual(Object.keys(configSchema.shape));
+    expect(ran.stdout).toMatch(/^ {2}PORT=3000 +port the HTTP API listens on$/m);
   });
 });
 
