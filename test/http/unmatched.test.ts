@@ -34,6 +34,18 @@ describe('the unmatched queue, visible', () => {
     ]);
     expect(Date.parse(items[0].waitingSince)).toBeLessThanOrEqual(Date.parse(items[0].lastReceivedAt));
 
+    const auth = { authorization: `Bearer ${readKey}` };
+    const first = await app.inject({ method: 'GET', url: '/v1/unmatched?limit=1', headers: auth });
+    expect(first.json().items).toEqual([items[0]]);
+    const second = await app.inject({ method: 'GET', url: `/v1/unmatched?limit=1&cursor=${first.json().nextCursor}`, headers: auth });
+    expect(second.json()).toEqual({ items: [items[1]], nextCursor: null });
+    const bad = await app.inject({ method: 'GET', url: '/v1/unmatched?cursor=bm90LW91cnM', headers: auth });
+    expect([bad.statusCode, bad.json().code]).toEqual([400, 'INVALID_CURSOR']);
+    const csv = await app.inject({ method: 'GET', url: '/v1/unmatched', headers: { ...auth, accept: 'text/csv' } });
+    const lines = csv.body.trim().split(/\r?\n/);
+    expect(lines[0]).toBe('alias,transitions,sourceSystems,types,waitingSince,lastReceivedAt');
+    expect(lines[2]).toMatch(/^erp:4500000002,1,/);
+
     expect(await breachDetails()).toEqual([]);
     await db.pool.query(`UPDATE reporting.sla_rules SET threshold = interval '0' WHERE rule = 'UNMATCHED_WAITING'`);
     expect(await breachDetails()).toEqual(['erp:4500000001 (2 waiting)', 'erp:4500000002 (1 waiting)']);

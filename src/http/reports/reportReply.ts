@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { toCsv } from '../csv.js';
+import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
 import { BadCursor, type Page } from '../../projections/reports/keysetPage.js';
 
@@ -9,6 +10,13 @@ export const pageQuery = {
   limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Rows per page.'),
   cursor: z.string().min(1).max(2000).optional().describe('The `nextCursor` of the previous page.'),
 };
+
+const list = (item: z.ZodType = z.record(z.string(), z.unknown())) => z.object({
+  items: z.array(item),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last one. Also in the Next-Cursor header.'),
+});
+/** A page of a list, or the problems a list answers (a cursor it did not issue; with a period, a bad range). */
+export const listResponses = (item?: z.ZodType, ...codes: Parameters<typeof problemResponses>) => ({ 200: list(item), ...problemResponses('INVALID_CURSOR', ...codes) });
 
 /** snake_case → camelCase, for every key at every depth: reports speak the orders API's casing. */
 export function camelCased(value: unknown): unknown {

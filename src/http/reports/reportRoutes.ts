@@ -12,7 +12,7 @@ import { exceptionQueue, slaBreaches } from '../../projections/readModels/except
 import { fillRateDaily } from '../../projections/readModels/fillRateLines.js';
 import { kpiDaily } from '../../projections/readModels/orderKpis.js';
 import { keysetPage, pageInMemory, type ListQuery } from '../../projections/reports/keysetPage.js';
-import { pageQuery, sendPage } from './reportReply.js';
+import { listResponses, pageQuery, sendPage } from './reportReply.js';
 import { badRange, daysOf } from './reportPeriod.js';
 import { summaryRoute } from './summaryRoute.js';
 
@@ -23,12 +23,6 @@ export interface ReportRoutesDeps {
 
 const isoDay = z.iso.date();
 const page = pageQuery;
-const list = (item: z.ZodType = z.record(z.string(), z.unknown())) => z.object({
-  items: z.array(item),
-  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last one. Also in the Next-Cursor header.'),
-});
-/** A page of a list, or the problems a list answers (a cursor it did not issue; with a period, a bad range). */
-const listResponses = (item?: z.ZodType, ...codes: Parameters<typeof problemResponses>) => ({ 200: list(item), ...problemResponses('INVALID_CURSOR', ...codes) });
 const segment = { soldTo: z.string().min(1).optional(), warehouse: z.string().min(1).optional(), channel: z.string().min(1).optional() };
 const range = z.object({ from: isoDay.optional(), to: isoDay.optional(), ...segment, ...page });
 /** kpi_daily is by day only: a customer, warehouse or channel is refused by name rather than ignored. */

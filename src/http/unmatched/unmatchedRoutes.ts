@@ -5,9 +5,11 @@ import { z } from 'zod';
 import { parseOrderRef } from '../../orders/orderAliases.js';
 import type { UnmatchedQueue } from '../../orders/UnmatchedQueue.js';
 import { unmatchedWaiting } from '../../projections/readModels/unmatchedWaiting.js';
+import { keysetPage } from '../../projections/reports/keysetPage.js';
 import { actorOf } from '../auth/actorOf.js';
 import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
+import { listResponses, pageQuery, sendPage } from '../reports/reportReply.js';
 
 const tags = ['orders'];
 const aliasSchema = z.object({
@@ -25,13 +27,14 @@ export function unmatchedRoutes(deps: { pool: pg.Pool; queue: UnmatchedQueue }):
     const app = fastify.withTypeProvider<ZodTypeProvider>();
 
     app.get('/v1/unmatched', {
-      config: { scope: 'read' },
+      config: { scope: 'read', openapi: { csv: true } },
       schema: {
         tags, summary: 'Aliases transitions wait under: how many, from which systems, since when (longest waiting first)',
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(500) }),
-        response: { 200: z.object({ items: z.array(aliasSchema) }) },
+        description: 'camelCase JSON, or CSV with Accept: text/csv (lists as JSON in their cell).',
+        querystring: z.object(pageQuery),
+        response: listResponses(aliasSchema),
       },
-    }, async (request) => ({ items: await unmatchedWaiting(deps.pool, request.query.limit) }));
+    }, async (request, reply) => sendPage(request, reply, 'unmatched', () => keysetPage(deps.pool, unmatchedWaiting(), request.query)));
 
     app.post('/v1/unmatched/:alias/discard', {
       config: { scope: 'admin', openapi: { examples: { mistyped: { summary: 'Give up on a mistyped ERP number', value: { reason: 'No such ERP order: keyed in error' } } } } },
