@@ -2,7 +2,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { z } from 'zod';
-import { problemResponses } from '../apiDocument.js';
 import { sendProblem } from '../problem.js';
 import type { ProjectionRunner } from '../../projections/ProjectionRunner.js';
 import { projectionStatuses } from '../../projections/projectionStatus.js';
