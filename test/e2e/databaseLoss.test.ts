@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/postgres/freePort.js';
+import { waitForHttp } from '../support/waitForHttp.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let dataDir = '';
@@ -11,18 +12,6 @@ let dataDir = '';
 afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
-
-async function waitFor(url: string, timeoutMs: number): Promise<Response> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fetch(url);
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
 
 describe('the service when its embedded PostgreSQL dies', () => {
   it('exits non-zero within seconds, saying the database is gone, instead of failing every request', async () => {
@@ -39,7 +28,7 @@ describe('the service when its embedded PostgreSQL dies', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      expect((await waitFor(`http://127.0.0.1:${port}/health`, 60_000)).status).toBe(200);
+      expect((await waitForHttp(`http://127.0.0.1:${port}/health`, 60_000)).status).toBe(200);
       const postmaster = Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
       const killedAt = Date.now();
       process.kill(postmaster, 'SIGKILL');

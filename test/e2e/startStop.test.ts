@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/postgres/freePort.js';
 import { imageCommand } from '../support/dockerfileCommand.js';
 import { processes, treeOf } from '../support/processTree.js';
+import { waitForHttp } from '../support/waitForHttp.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let dataDir = '';
@@ -15,18 +16,6 @@ let dataDir = '';
 afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
-
-async function waitFor(url: string, timeoutMs: number): Promise<Response> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fetch(url);
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
 
 describe('npm start: the compiled service on its embedded PostgreSQL', () => {
   it('builds, runs from dist/, prints keys once, pins the PostgreSQL port, and on SIGTERM to npm leaves nothing running', async () => {
@@ -43,7 +32,7 @@ describe('npm start: the compiled service on its embedded PostgreSQL', () => {
     npm.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => npm.on('exit', (code) => resolve(code)));
 
-    const health = await waitFor(`http://127.0.0.1:${port}/health`, 120_000);
+    const health = await waitForHttp(`http://127.0.0.1:${port}/health`, 120_000);
     expect(health.status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
     const tree = treeOf(npm.pid!);

@@ -1,4 +1,5 @@
 import { END, excludeSystemEvents, type KurrentDBClient } from '@kurrent/kurrentdb-client';
+import { createWakeSignal } from '../wakeSignal.js';
 
 /**
  * One live subscription per store, used only to wake readers that reached
@@ -16,8 +17,8 @@ export interface LiveWakeups {
 }
 
 export function createLiveWakeups(client: KurrentDBClient, pollMs: number, log: (message: string) => void): LiveWakeups {
-  let generation = 0;
-  let waiters = new Set<() => void>();
+  // As before this signal existed, a wait after close still lasts up to pollMs: readers here check their own signal.
+  const signal = createWakeSignal(pollMs, () => false);
   let running: Promise<void> | undefined;
   let closed = false;
   let unsubscribe: (() => Promise<void>) | undefined;
@@ -30,12 +31,7 @@ export function createLiveWakeups(client: KurrentDBClient, pollMs: number, log: 
     };
   });
 
-  const wakeAll = () => {
-    generation += 1;
-    const current = waiters;
-    waiters = new Set();
-    for (const wake of current) wake();
-  };
+  const wakeAll = signal.wake;
 
   async function follow(): Promise<void> {
     for (let failures = 0; !closed;) {
@@ -56,22 +52,11 @@ export function createLiveWakeups(client: KurrentDBClient, pollMs: number, log: 
   }
 
   return {
-    generation: () => generation,
-    wait(seen, signal) {
+    generation: signal.generation,
+    wait(seen, abort) {
       // Never rejects: a failure is logged and retried inside.
       running ??= follow().catch((error: Error) => log(`live wake-ups stopped: ${error.message}; readers poll`));
-      if (seen !== generation || signal.aborted) return Promise.resolve();
-      return new Promise((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', done);
-          waiters.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(done, pollMs);
-        signal.addEventListener('abort', done, { once: true });
-        waiters.add(done);
-      });
+      return signal.wait(seen, abort);
     },
     async close() {
       closed = true;

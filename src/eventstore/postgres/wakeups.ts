@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { createWakeSignal } from '../wakeSignal.js';
 import { notifyChannel } from './sql.js';
 
 /** Tells live subscribers that the log may have moved. */
@@ -22,16 +23,11 @@ export interface Wakeups {
  * horizon moving because an unrelated transaction ended.
  */
 export function createWakeups(config: pg.ClientConfig, pollMs: number, log: (message: string) => void): Wakeups {
-  let generation = 0;
   let closed = false;
   let client: pg.Client | undefined;
   let reconnectTimer: NodeJS.Timeout | undefined;
-  const waiters = new Set<() => void>();
-
-  function wake(): void {
-    generation += 1;
-    for (const resolve of [...waiters]) resolve();
-  }
+  const signal = createWakeSignal(pollMs, () => closed);
+  const wake = signal.wake;
 
   function dropped(dead: pg.Client, reason: string): void {
     if (client !== dead) return;
@@ -66,21 +62,8 @@ export function createWakeups(config: pg.ClientConfig, pollMs: number, log: (mes
   }
 
   return {
-    generation: () => generation,
-    wait(seen, signal) {
-      if (seen !== generation || signal.aborted || closed) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        const done = (): void => {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', done);
-          waiters.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(done, pollMs);
-        signal.addEventListener('abort', done, { once: true });
-        waiters.add(done);
-      });
-    },
+    generation: signal.generation,
+    wait: signal.wait,
     wake,
     listen,
     async close() {
