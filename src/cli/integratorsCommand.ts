@@ -6,7 +6,8 @@ import type { EventStore } from '../eventstore/EventStore.js';
 import { IntegratorRepository, type IntegratorChange } from '../integrations/IntegratorRepository.js';
 import { integratorStatus } from '../integrations/integratorStatus.js';
 import { discardParkedEvent, retryParkedEvent, type ParkedActionResult } from '../integrations/parkedEventActions.js';
-import { ParkedEventRepository } from '../integrations/ParkedEventRepository.js';
+import { parkedEventList, type ParkedEvent } from '../integrations/ParkedEventRepository.js';
+import { keysetPage } from '../projections/reports/keysetPage.js';
 import { openDatabase, type Database } from '../postgres/openDatabase.js';
 import { exitWith } from './exitWith.js';
 import { SecretBox } from '../integrations/SecretBox.js';
@@ -53,12 +54,20 @@ export function registerIntegrators(program: Command): void {
     .option('--integrator <name>', 'only this integrator')
     .option('--all', 'include delivered and discarded ones')
     .action((opts: { integrator?: string; all?: boolean }) => withDatabase(async (db) => {
-      const rows = await new ParkedEventRepository(db.pool).list({ ...(opts.integrator ? { integrator: opts.integrator } : {}), all: opts.all ?? false });
-      for (const p of rows) {
-        console.log([p.id.padStart(6), p.state.padEnd(9), p.integrator.padEnd(16), `${p.priority} ${p.currency ?? ''}`.padEnd(14),
-          p.eventType.padEnd(20), p.orderKey ?? '-', p.position, `${p.attempts}x: ${p.lastError}`].join('  '));
+      // Every page, printed as it comes: the queue can be longer than one.
+      const list = parkedEventList(opts);
+      let shown = 0;
+      for (let cursor: string | undefined; ;) {
+        const page = await keysetPage(db.pool, list, { limit: 1000, cursor });
+        for (const p of page.items as unknown as ParkedEvent[]) {
+          console.log([p.id.padStart(6), p.state.padEnd(9), p.integrator.padEnd(16), `${p.priority} ${p.currency ?? ''}`.padEnd(14),
+            p.eventType.padEnd(20), p.orderKey ?? '-', p.position, `${p.attempts}x: ${p.lastError}`].join('  '));
+        }
+        shown += page.items.length;
+        if (page.nextCursor === null) break;
+        cursor = page.nextCursor;
       }
-      if (rows.length === 0) console.error('no parked events');
+      if (shown === 0) console.error('no parked events');
     }));
 
   parked.command('retry <id>').description('re-deliver a parked event now')

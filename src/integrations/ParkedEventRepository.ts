@@ -40,6 +40,26 @@ const columns = `id::text, integrator, event_id AS "eventId", position, stream_i
   event_type AS "eventType", priority::float8 AS priority, currency, policy, attempts, last_error AS "lastError", state,
   parked_at AS "parkedAt", resolved_at AS "resolvedAt"`;
 
+/**
+ * The exception queue as a list to page through (with the report lists'
+ * keyset pages): open (still parked) events, the highest value at risk
+ * first, then the longest parked; `all` includes resolved ones, after the
+ * open. Each sort key is over the SELECT's own columns, and `id` makes the
+ * order unique.
+ */
+export function parkedEventList(options: { integrator?: string | undefined; all?: boolean | undefined } = {}) {
+  return {
+    sql: `SELECT ${columns} FROM integration.parked_events WHERE ($1::text IS NULL OR integrator = $1) AND ($2 OR state = 'parked')`,
+    params: [options.integrator ?? null, options.all ?? false],
+    keys: [
+      { expr: `CASE WHEN state = 'parked' THEN 0 ELSE 1 END`, type: 'integer' },
+      { expr: '-priority', type: 'numeric' },
+      { expr: '"parkedAt"', type: 'timestamptz' },
+      { expr: 'id::numeric', type: 'numeric' },
+    ],
+  } as const;
+}
+
 /** `integration.parked_events` and the record of what people did with them. */
 export class ParkedEventRepository {
   constructor(private readonly pool: pg.Pool) {}
@@ -58,18 +78,6 @@ export class ParkedEventRepository {
         input.currency ?? null, input.policy, input.attempts, input.lastError, input.body],
     );
     return rows[0]!;
-  }
-
-  /** Open (still parked) events, the highest value at risk first; `all` includes resolved ones. */
-  async list(options: { integrator?: string; all?: boolean; limit?: number } = {}): Promise<ParkedEvent[]> {
-    const { rows } = await this.pool.query<ParkedEvent>(
-      `SELECT ${columns} FROM integration.parked_events
-        WHERE ($1::text IS NULL OR integrator = $1) AND ($2 OR state = 'parked')
-        ORDER BY (state = 'parked') DESC, priority DESC, parked_at, id
-        LIMIT $3`,
-      [options.integrator ?? null, options.all ?? false, options.limit ?? 100],
-    );
-    return rows;
   }
 
   async get(id: string): Promise<(ParkedEvent & { body: string }) | undefined> {

@@ -7,36 +7,19 @@ import { orderEventsOf } from './orderEventsOf.js';
 
 export type SyncState = 'in_step' | 'behind' | 'failing';
 
-/** One downstream system's standing across the orders it is due to reflect. */
-export interface SystemSync {
-  readonly kind: 'integrator' | 'consumer';
-  readonly system: string;
-  readonly crm: boolean;
-  readonly state: SyncState;
-  readonly orders: number;
-  readonly inStep: number;
-  readonly behind: number;
-  readonly failing: number;
-  /** Open value of the orders behind or failing, in the currency asked for (orders in others are counted, not valued). */
-  readonly valueAtRisk: number;
-  readonly oldestGapSince: string | null;
-  readonly lastReflectedAt: string | null;
-  /** An integrator the stop policy halted, or that an admin paused. */
-  readonly stopped: boolean;
-  readonly paused: boolean;
-}
-
 const stateRank = `CASE state WHEN 'failing' THEN 0 WHEN 'behind' THEN 1 ELSE 2 END`;
 
 /**
- * Every downstream system: integrators (even those with nothing to deliver
- * yet) and consumers, worst first: by value at risk (of the orders in
+ * Every downstream system — integrators (even those with nothing to deliver
+ * yet) and consumers — as a list to page through (with the report lists'
+ * keyset pages), worst first: by value at risk (of the orders in
  * `currency`; an order without one counts as in it), then failing before
- * behind. A stopped integrator is failing whatever its orders say.
+ * behind, then by name. A stopped integrator is failing whatever its orders
+ * say. Each row names the currency its value at risk is in.
  */
-export async function syncSummary(pool: pg.Pool, currency: string): Promise<SystemSync[]> {
-  const { rows } = await pool.query<SystemSync>(
-    `WITH per_system AS (
+export function syncSystemList(currency: string) {
+  return {
+    sql: `WITH per_system AS (
        SELECT kind, system, bool_or(crm) AS crm, count(*)::int AS orders,
               (count(*) FILTER (WHERE state = 'in_step'))::int AS in_step,
               (count(*) FILTER (WHERE state = 'behind'))::int AS behind,
@@ -57,13 +40,12 @@ export async function syncSummary(pool: pg.Pool, currency: string): Promise<Syst
      )
      SELECT kind, system, crm,
             CASE WHEN failing > 0 OR stopped THEN 'failing' WHEN behind > 0 THEN 'behind' ELSE 'in_step' END AS state,
-            orders, in_step AS "inStep", behind, failing, value_at_risk AS "valueAtRisk",
+            orders, in_step AS "inStep", behind, failing, value_at_risk AS "valueAtRisk", $1::text AS currency,
             oldest_gap_since AS "oldestGapSince", last_reflected_at AS "lastReflectedAt", stopped, paused
-       FROM systems
-      ORDER BY value_at_risk DESC, CASE WHEN failing > 0 OR stopped THEN 0 WHEN behind > 0 THEN 1 ELSE 2 END, system`,
-    [currency],
-  );
-  return rows.map((row) => ({ ...row, oldestGapSince: iso(row.oldestGapSince), lastReflectedAt: iso(row.lastReflectedAt) }));
+       FROM systems`,
+    params: [currency],
+    keys: [{ expr: '-"valueAtRisk"', type: 'numeric' }, { expr: stateRank, type: 'integer' }, { expr: 'system', type: 'text' }, { expr: 'kind', type: 'text' }],
+  } as const;
 }
 
 /** One order as one system reflects it. */
@@ -86,15 +68,20 @@ const rowColumns = `kind, system, order_key AS "orderKey", state, head_revision:
   reflected_revision::int AS "reflectedRevision", reflected_at AS "reflectedAt", behind_since AS "behindSince", error,
   value_at_risk::float8 AS "valueAtRisk", currency`;
 
-/** The orders one system does not reflect (or, with `state`, those in that state), by value at risk. */
-export async function systemOrders(pool: pg.Pool, system: string, options: { state?: SyncState | undefined; limit: number }): Promise<OrderSyncRow[]> {
-  const { rows } = await pool.query<OrderSyncRow>(
-    `SELECT ${rowColumns} FROM reporting.sync_state
-      WHERE system = $1 AND ($2::text IS NULL AND state <> 'in_step' OR state = $2)
-      ORDER BY value_at_risk DESC, ${stateRank}, behind_since, order_key LIMIT $3`,
-    [system, options.state ?? null, options.limit],
-  );
-  return rows.map(isoRow);
+/**
+ * The orders one system does not reflect (or, with `state`, those in that
+ * state) as a list to page through: by value at risk, failing before
+ * behind, the longest behind first, then by order key.
+ */
+export function systemOrderList(system: string, state?: SyncState) {
+  return {
+    sql: `SELECT ${rowColumns} FROM reporting.sync_state WHERE system = $1 AND ($2::text IS NULL AND state <> 'in_step' OR state = $2)`,
+    params: [system, state ?? null],
+    keys: [
+      { expr: '-"valueAtRisk"', type: 'numeric' }, { expr: stateRank, type: 'integer' },
+      { expr: `coalesce("behindSince", 'infinity')`, type: 'timestamptz' }, { expr: '"orderKey"', type: 'text' }, { expr: 'kind', type: 'text' },
+    ],
+  } as const;
 }
 
 /** What the ledger knows of an order, and what each downstream system reflects of it. */

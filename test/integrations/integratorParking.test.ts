@@ -50,7 +50,7 @@ describe('an event the receiver keeps refusing', () => {
     await waitFor('the third event', () => receiver.accepted.includes(events[2]!.id));
     expect(receiver.accepted).toEqual([events[0]!.id, events[2]!.id]);
     expect(receiver.received.filter((r) => r.eventId === events[1]!.id)).toHaveLength(3);
-    const [row] = await parked.list({ integrator: name });
+    const [row] = (await call('GET', `/v1/parked?integrator=${name}`)).json<{ items: { id: string }[] }>().items;
     expect(row).toMatchObject({
       eventId: events[1]!.id, position: events[1]!.position, orderKey: 'PK-1', eventType: 'OrderAccepted',
       priority: 525, currency: 'USD', policy: 'park', attempts: 3, lastError: expect.stringContaining('HTTP 422'), state: 'parked',
@@ -73,7 +73,7 @@ describe('an event the receiver keeps refusing', () => {
     expect(listed).toMatchObject({ status: 'stopped', checkpoint: events[0]!.position, lag: { events: 2 }, lastError: expect.stringContaining('HTTP 422') });
     expect(JSON.stringify(listed)).not.toContain('whsec_');
 
-    const [row] = (await call('GET', `/v1/parked?integrator=${name}`)).json<{ parked: { id: string; policy: string }[] }>().parked;
+    const [row] = (await call('GET', `/v1/parked?integrator=${name}`)).json<{ items: { id: string; policy: string }[] }>().items;
     expect(row).toMatchObject({ policy: 'stop' });
     const discarded = await call('POST', `/v1/parked/${row!.id}/discard`, { reason: 'CRM already has this order' });
     expect(discarded.json()).toMatchObject({ parked: { state: 'discarded' }, resumedIntegrator: true });
@@ -102,7 +102,7 @@ describe('an event the receiver keeps refusing', () => {
     await harness.supervisor().start();
     events = await anOrder(store, 'RT-1', 3);
     await waitFor('the third event', () => receiver.accepted.includes(events[2]!.id));
-    const [row] = await parked.list({ integrator: name });
+    const [row] = (await call('GET', `/v1/parked?integrator=${name}`)).json<{ items: { id: string }[] }>().items;
     const failed = await call('POST', `/v1/parked/${row!.id}/retry`);
     expect(failed.statusCode).toBe(502);
     expect(failed.json()).toMatchObject({ code: 'DELIVERY_FAILED' });

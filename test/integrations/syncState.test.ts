@@ -11,6 +11,7 @@ import { createLogger } from '../../src/logger.js';
 import { testSecret } from './support/integratorHarness.js';
 import { appendToOrder, ledgerEvent, orderAccepted, orderReceived, shipmentConfirmed } from './support/orderEvents.js';
 import { startWebhookReceiver, waitFor, type WebhookReceiver } from './support/webhookReceiver.js';
+import { everyPage } from '../support/everyPage.js';
 import { testSecrets } from '../support/testSecrets.js';
 
 const ctx = await createReportingApp(({ pool, store }) => [syncRoutes({ pool, store, secrets: testSecrets })]);
@@ -60,11 +61,11 @@ describe('the sync state of an integrator whose receiver misses some orders', ()
   });
 
   it('names exactly the orders the receiver missed, as failing, with their open value at risk', async () => {
-    const { systems } = await get('/v1/sync');
+    const { items: systems } = await get('/v1/sync');
     expect(systems).toEqual([expect.objectContaining({
       kind: 'integrator', system: name, crm: true, state: 'failing', orders: 5, inStep: 3, behind: 0, failing: 2, valueAtRisk: 800, stopped: false,
     })]);
-    const { orders } = await get(`/v1/sync/${name}/orders`);
+    const { items: orders } = await get(`/v1/sync/${name}/orders`);
     expect(orders.map((o: { orderKey: string }) => o.orderKey).sort()).toEqual(['SY-2', 'SY-4']);
     expect(orders[0]).toMatchObject({ state: 'failing', reflectedRevision: null, headRevision: 2, valueAtRisk: 400, currency: 'USD' });
     expect(orders[0].error).toMatch(/HTTP 500/);
@@ -94,7 +95,7 @@ describe('the sync state of an integrator whose receiver misses some orders', ()
     const resent = receiver.received.slice(-2).map((r) => JSON.parse(r.body).data);
     expect(resent.map((view) => [view.orderKey, view.lastMilestone.type])).toEqual([['SY-2', 'SHIPPED'], ['SY-4', 'SHIPPED']]);
     expect(receiver.accepted.length).toBe(sentBefore + 2);
-    const { systems } = await get('/v1/sync');
+    const { items: systems } = await get('/v1/sync');
     expect(systems[0]).toMatchObject({ system: name, state: 'in_step', inStep: 5, failing: 0, valueAtRisk: 0 });
     const { rows } = await db.pool.query(`SELECT order_key, outcome, actor, reason FROM integration.resends ORDER BY id`);
     expect(rows).toEqual([
@@ -110,7 +111,7 @@ describe('the sync state of an integrator whose receiver misses some orders', ()
     await waitFor('the pause', () => !supervisor.running().includes(name));
     const [late] = await appendToOrder(store, 'SY-6', [orderReceived('SY-6', lines)]);
     await waitUntilCaughtUp(runner);
-    const { orders } = await get(`/v1/sync/${name}/orders?state=behind`);
+    const { items: orders } = await get(`/v1/sync/${name}/orders?state=behind`);
     expect(orders).toEqual([expect.objectContaining({ orderKey: 'SY-6', state: 'behind', headRevision: 0, behindSince: late!.recordedAt.toISOString(), valueAtRisk: 525 })]);
   });
 });
@@ -133,14 +134,14 @@ describe('the sync state of a consumer that acknowledges', () => {
       { order_key: 'AK-3', state: 'failing', reflected_revision: null },
       { order_key: 'AK-4', state: 'behind', reflected_revision: null },
     ]);
-    const { systems } = await get('/v1/sync');
+    const { items: systems } = await get('/v1/sync');
     expect(systems).toContainEqual(expect.objectContaining({ kind: 'consumer', system: 'crm-app', crm: true, state: 'failing', inStep: 1, behind: 2, failing: 1, valueAtRisk: 1575 }));
   });
 
   it('values the orders at risk in one currency, the one most orders are in unless asked for another', async () => {
     await appendToOrder(store, 'AK-EUR', [orderReceived('AK-EUR', lines, 'EUR')]);
     await waitUntilCaughtUp(runner);
-    const crmApp = (body: { systems: { system: string }[] }) => body.systems.find((s) => s.system === 'crm-app');
+    const crmApp = (body: { items: { system: string }[] }) => body.items.find((s) => s.system === 'crm-app');
     const usd = await get('/v1/sync');
     expect(usd).toMatchObject({ currency: 'USD', currencies: ['USD', 'EUR'] });
     expect(crmApp(usd)).toMatchObject({ behind: 3, valueAtRisk: 1575 });
@@ -150,11 +151,53 @@ describe('the sync state of a consumer that acknowledges', () => {
   });
 
   it('lists the systems worst first, by value at risk', async () => {
-    const { systems } = await get('/v1/sync') as { systems: { system: string; valueAtRisk: number }[] };
+    const { items: systems } = await get('/v1/sync') as { items: { system: string; valueAtRisk: number }[] };
     // The paused integrator and the acknowledging consumer are both at risk, by different values.
     const atRisk = systems.map((s) => [s.system, s.valueAtRisk] as const);
     expect(atRisk.map(([name]) => name)).toEqual(expect.arrayContaining(['crm-hook', 'crm-app']));
     expect(new Set(atRisk.map(([, value]) => value)).size).toBeGreaterThan(1);
     expect(atRisk).toEqual([...atRisk].sort((a, b) => b[1] - a[1]));
+  });
+});
+
+describe('the sync lists, a page at a time', () => {
+  const ask = (url: string, accept = 'application/json') => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${readKey}`, accept } });
+
+  it('walks the systems and the orders one system misses page by page, neither repeating nor skipping one', async () => {
+    const systems = await get('/v1/sync');
+    expect(systems.nextCursor).toBeNull();
+    const walked = await everyPage(ask, '/v1/sync?currency=USD', 1);
+    expect(walked.pages.length).toBeGreaterThanOrEqual(2);
+    expect(walked.items).toEqual(systems.items);
+    for (const page of walked.pages) expect(page).toMatchObject({ currency: 'USD', currencies: ['USD', 'EUR'] });
+
+    // Ties on the value at risk (525 each) and on the state: the order key decides.
+    const orders = await get('/v1/sync/crm-app/orders');
+    expect(orders.items.length).toBeGreaterThanOrEqual(4);
+    const pages = await everyPage(ask, '/v1/sync/crm-app/orders', 3);
+    expect(pages.pages.length).toBeGreaterThanOrEqual(2);
+    expect(pages.items).toEqual(orders.items);
+    expect(new Set(pages.items.map((o) => (o as { orderKey: string }).orderKey)).size).toBe(orders.items.length);
+  });
+
+  it('refuses a cursor either list did not issue, its own or the other\'s', async () => {
+    const systemsCursor = (await get('/v1/sync?limit=1')).nextCursor as string;
+    const ordersCursor = (await get('/v1/sync/crm-app/orders?limit=1')).nextCursor as string;
+    for (const url of ['/v1/sync?cursor=bm90LW91cnM', `/v1/sync?cursor=${ordersCursor}`, '/v1/sync/crm-app/orders?cursor=bm90LW91cnM', `/v1/sync/crm-app/orders?cursor=${systemsCursor}`]) {
+      const response = await ask(url);
+      expect([response.statusCode, response.json().code], url).toEqual([400, 'INVALID_CURSOR']);
+    }
+  });
+
+  it('answers both as CSV with Accept: text/csv: one row per system, each naming its currency; one row per order', async () => {
+    const systems = await ask('/v1/sync', 'text/csv');
+    expect(systems.headers['content-type']).toMatch(/^text\/csv/);
+    const rows = systems.body.trim().split(/\r?\n/);
+    expect(rows[0]).toBe('kind,system,crm,state,orders,inStep,behind,failing,valueAtRisk,currency,oldestGapSince,lastReflectedAt,stopped,paused');
+    expect(rows).toContainEqual(expect.stringMatching(/^consumer,crm-app,true,failing,\d+,1,3,1,1575,USD,\d{4}-[\d-]+T[\d:.]+Z,\d{4}-[\d-]+T[\d:.]+Z,false,false$/));
+    const orders = await ask('/v1/sync/crm-app/orders', 'text/csv');
+    const lines = orders.body.trim().split(/\r?\n/);
+    expect(lines[0]).toBe('kind,system,orderKey,state,headRevision,headRecordedAt,reflectedRevision,reflectedAt,behindSince,error,valueAtRisk,currency');
+    expect(lines[1]).toMatch(/^consumer,crm-app,AK-3,failing,1,[\d-]+T[\d:.]+Z,,,[\d-]+T[\d:.]+Z,acknowledged REJECTED,525,USD$/);
   });
 });

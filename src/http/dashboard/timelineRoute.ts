@@ -9,7 +9,7 @@ import { recordedEnvelope, verificationSchema } from '../orders/orderSchemas.js'
 import { problem, sendProblem } from '../problem.js';
 import { problemResponses } from '../apiDocument.js';
 import { pageInMemory } from '../../projections/reports/keysetPage.js';
-import { loadPage, pageQuery } from '../reports/reportReply.js';
+import { loadPage, pageQuery, setNextCursor } from '../reports/reportReply.js';
 
 const { revision, system, actor, occurredAt, recordedAt, correlationId, sourceDocument } = recordedEnvelope;
 
@@ -53,7 +53,7 @@ export function timelineRoute(store: EventStore): FastifyPluginAsync {
       if (page === undefined) return reply;
       const events = page.items.map(historyEntry).map(({ revision, type, system, actor, occurredAt, recordedAt, correlationId, sourceDocument }) =>
         ({ revision, type, system, actor, occurredAt, recordedAt, correlationId, sourceDocument }));
-      if (page.nextCursor !== null) void reply.header('next-cursor', page.nextCursor);
+      setNextCursor(reply, page.nextCursor);
       // As the log holds them, `type` included (shownAsRecorded): the schema documents the answer.
       return (reply as FastifyReply).send({ orderKey: request.params.orderKey, verification: verificationBody(verifyHistory(recorded)), events, nextCursor: page.nextCursor });
     });

@@ -13,7 +13,9 @@ import { integratorConfigSchema, integratorNamePattern } from '../../integration
 import { IntegratorRepository, type IntegratorChange } from '../../integrations/IntegratorRepository.js';
 import { integratorStatus } from '../../integrations/integratorStatus.js';
 import { discardParkedEvent, retryParkedEvent, type ParkedActionResult } from '../../integrations/parkedEventActions.js';
-import { ParkedEventRepository, type ParkedEvent } from '../../integrations/ParkedEventRepository.js';
+import { parkedEventList, type ParkedEvent } from '../../integrations/ParkedEventRepository.js';
+import { keysetPage } from '../../projections/reports/keysetPage.js';
+import { listResponses, pageQuery, sendPage } from '../reports/reportReply.js';
 import { newWebhookSecret } from '../../integrations/webhookSignature.js';
 import { createdIntegratorSchema, integratorChangeSchema, integratorSchema, parkedActionSchema, parkedEventSchema } from './integratorSchemas.js';
 
@@ -40,7 +42,6 @@ const createBody = integratorConfigSchema.extend({
  */
 export function integratorRoutes(options: IntegratorRoutesOptions): FastifyPluginAsync {
   const integrators = new IntegratorRepository(options.pool, options.secrets);
-  const parked = new ParkedEventRepository(options.pool);
   const { store } = options;
 
   return async (fastify) => {
@@ -109,14 +110,15 @@ export function integratorRoutes(options: IntegratorRoutesOptions): FastifyPlugi
     }, async (request, reply) => changed(reply, request.params.name, await integrators.resume(request.params.name)));
 
     app.get('/v1/parked', {
-      config: { scope: 'read' },
+      config: { scope: 'read', openapi: { csv: true } },
       schema: {
         tags,
-        summary: 'Parked events (the exception queue), the highest open value at risk first',
-        querystring: z.object({ integrator: z.string().optional(), all: z.stringbool().default(false), limit: z.coerce.number().int().min(1).max(1000).default(100) }),
-        response: { 200: z.object({ parked: z.array(parkedEventSchema) }) },
+        summary: 'Parked events (the exception queue), the highest open value at risk first, a page at a time',
+        description: 'camelCase JSON, or CSV with Accept: text/csv.',
+        querystring: z.object({ integrator: z.string().optional(), all: z.stringbool().default(false), ...pageQuery }),
+        response: listResponses(parkedEventSchema),
       },
-    }, async (request) => ({ parked: (await parked.list(request.query)).map(parkedView) }));
+    }, async (request, reply) => sendPage(request, reply, 'parked', () => keysetPage(options.pool, parkedEventList(request.query), request.query)));
 
     app.post('/v1/parked/:id/retry', {
       config: { scope: 'admin' },

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isCorrelationsUnavailable } from '../../eventstore/CorrelationIndex.js';
 import type { EventStore, Position } from '../../eventstore/EventStore.js';
 import { BadCursor, decodeCursor, encodeCursor } from '../../projections/reports/keysetPage.js';
-import { loadPage, pageQuery, wantsCsv } from '../reports/reportReply.js';
+import { loadPage, pageQuery, setNextCursor, wantsCsv } from '../reports/reportReply.js';
 import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
 import { historyCsv, historyEntry, verificationBody, verifyHistory } from './historyView.js';
@@ -131,7 +131,7 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
       if (isCorrelationsUnavailable(read)) return sendProblem(reply, problem('CORRELATIONS_UNAVAILABLE', { detail: read.message }));
       const events = read.slice(0, limit);
       const nextCursor = read.length > limit ? encodeCursor([events.at(-1)!.position]) : null;
-      if (nextCursor !== null) void reply.header('next-cursor', nextCursor);
+      setNextCursor(reply, nextCursor);
       return { correlationId, events: events.map((e) => ({ orderKey: (e.metadata.orderKey as string | undefined) ?? null, ...historyEntry(e) })), nextCursor };
     });
 

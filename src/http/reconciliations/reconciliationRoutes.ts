@@ -14,7 +14,7 @@ import { UnreadableSnapshot, type SnapshotFormat } from '../../reconciliation/sn
 import { actorOf } from '../auth/actorOf.js';
 import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
-import { loadPage, pageQuery, sendPage, wantsCsv } from '../reports/reportReply.js';
+import { loadPage, pageQuery, sendPage, setNextCursor, wantsCsv } from '../reports/reportReply.js';
 
 export interface ReconciliationRoutesOptions {
   readonly pool: pg.Pool;
@@ -95,7 +95,7 @@ export function reconciliationRoutes(options: ReconciliationRoutesOptions): Fast
     }, async (request, reply) => {
       const found = await loadPage(reply, () => listReconciliations(pool, request.query));
       if (found === undefined) return reply;
-      if (found.nextCursor !== null) void reply.header('next-cursor', found.nextCursor);
+      setNextCursor(reply, found.nextCursor);
       return found;
     });
 

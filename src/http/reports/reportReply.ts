@@ -11,12 +11,13 @@ export const pageQuery = {
   cursor: z.string().min(1).max(2000).optional().describe('The `nextCursor` of the previous page.'),
 };
 
-const list = (item: z.ZodType = z.record(z.string(), z.unknown())) => z.object({
+/** A page of a list, `{ items, nextCursor }`; a list with figures of its own (`/v1/sync`) extends it. */
+export const pageSchema = (item: z.ZodType = z.record(z.string(), z.unknown())) => z.object({
   items: z.array(item),
   nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last one. Also in the Next-Cursor header.'),
 });
 /** A page of a list, or the problems a list answers (a cursor it did not issue; with a period, a bad range). */
-export const listResponses = (item?: z.ZodType, ...codes: Parameters<typeof problemResponses>) => ({ 200: list(item), ...problemResponses('INVALID_CURSOR', ...codes) });
+export const listResponses = (item?: z.ZodType, ...codes: Parameters<typeof problemResponses>) => ({ 200: pageSchema(item), ...problemResponses('INVALID_CURSOR', ...codes) });
 
 /** snake_case → camelCase, for every key at every depth: reports speak the orders API's casing. */
 export function camelCased(value: unknown): unknown {
@@ -46,6 +47,11 @@ export async function loadPage<P>(reply: FastifyReply, load: () => P | Promise<P
   }
 }
 
+/** Every list's next cursor also goes in the `Next-Cursor` header (the only place it is with CSV); none on the last page. */
+export function setNextCursor(reply: FastifyReply, nextCursor: string | null): void {
+  if (nextCursor !== null) void reply.header('next-cursor', nextCursor);
+}
+
 /**
  * Answers one page of a report list: `{ items, nextCursor }` as JSON, or
  * the same rows as CSV (one column per field, nested values as JSON) with
@@ -55,7 +61,7 @@ export async function sendPage(request: FastifyRequest, reply: FastifyReply, nam
   const page = await loadPage(reply, load);
   if (page === undefined) return reply;
   const items = page.items.map((row) => camelCased(row) as Record<string, unknown>);
-  if (page.nextCursor !== null) void reply.header('next-cursor', page.nextCursor);
+  setNextCursor(reply, page.nextCursor);
   if (!wantsCsv(request)) return { items, nextCursor: page.nextCursor };
   return sendCsv(reply, name, items, page.columns?.map((c) => camelCased({ [c]: null }) as Record<string, unknown>).flatMap((o) => Object.keys(o)));
 }

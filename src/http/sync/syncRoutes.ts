@@ -10,8 +10,10 @@ import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
 import type { Fetch } from '../../integrations/deliverWebhook.js';
 import { resendOrders } from '../../integrations/resendOrders.js';
-import { orderSync, syncSummary, systemOrders } from '../../integrations/syncReport.js';
+import { orderSync, syncSystemList, systemOrderList } from '../../integrations/syncReport.js';
+import { keysetPage } from '../../projections/reports/keysetPage.js';
 import { currenciesOf } from '../../projections/reports/periodSummary.js';
+import { listResponses, pageQuery, pageSchema, sendPage, wantsCsv } from '../reports/reportReply.js';
 
 export interface SyncRoutesOptions {
   readonly pool: pg.Pool;
@@ -26,7 +28,7 @@ const isoTime = z.string().nullable();
 const systemSchema = z.object({
   kind: z.enum(['integrator', 'consumer']), system: z.string(), crm: z.boolean(), state,
   orders: z.number().int(), inStep: z.number().int(), behind: z.number().int(), failing: z.number().int(),
-  valueAtRisk: z.number().describe('Open value of the orders not in step, in `currency`, rounded to cents.'), oldestGapSince: isoTime, lastReflectedAt: isoTime, stopped: z.boolean(), paused: z.boolean(),
+  valueAtRisk: z.number().describe('Open value of the orders not in step, in `currency`, rounded to cents.'), currency: z.string(), oldestGapSince: isoTime, lastReflectedAt: isoTime, stopped: z.boolean(), paused: z.boolean(),
 });
 const orderRowSchema = z.object({
   kind: z.enum(['integrator', 'consumer']), system: z.string(), orderKey: z.string(), state,
@@ -61,30 +63,37 @@ export function syncRoutes(options: SyncRoutesOptions): FastifyPluginAsync {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
 
     app.get('/v1/sync', {
-      config: { scope: 'read' },
+      config: { scope: 'read', openapi: { csv: true } },
       schema: {
-        tags, summary: 'Each downstream system: in step, behind or failing, with the value at risk; worst first',
-        querystring: z.object({ currency: z.string().length(3).optional().describe('Currency of the value at risk (default: the one most orders are in, as in the summary).') }),
-        response: { 200: z.object({
-          currency: z.string(), currencies: z.array(z.string()).describe('Every currency the ledger has orders in; values at risk cover `currency` only.'),
-          systems: z.array(systemSchema),
-        }) },
+        tags, summary: 'Each downstream system: in step, behind or failing, with the value at risk; worst first, a page at a time',
+        description: 'camelCase JSON, or CSV with Accept: text/csv: one row per system, each naming its `currency`.',
+        querystring: z.object({ currency: z.string().length(3).optional().describe('Currency of the value at risk (default: the one most orders are in, as in the summary).'), ...pageQuery }),
+        response: {
+          200: pageSchema(systemSchema).extend({
+            currency: z.string(), currencies: z.array(z.string()).describe('Every currency the ledger has orders in; values at risk cover `currency` only.'),
+          }),
+          ...problemResponses('INVALID_CURSOR'),
+        },
       },
-    }, async (request) => {
+    }, async (request, reply) => {
       const currencies = await currenciesOf(pool);
       const currency = request.query.currency ?? currencies[0] ?? 'USD';
-      return { currency, currencies, systems: await syncSummary(pool, currency) };
+      const answered = await sendPage(request, reply, 'sync', () => keysetPage(pool, syncSystemList(currency), request.query));
+      if (wantsCsv(request) || !('items' in answered)) return reply;
+      return { currency, currencies, items: answered.items as z.infer<typeof systemSchema>[], nextCursor: answered.nextCursor };
     });
 
     app.get('/v1/sync/:system/orders', {
-      config: { scope: 'read' },
+      config: { scope: 'read', openapi: { csv: true } },
       schema: {
-        tags, summary: 'The orders one system does not reflect (or those in `state`), by value at risk',
+        tags, summary: 'The orders one system does not reflect (or those in `state`), by value at risk, a page at a time',
+        description: 'camelCase JSON, or CSV with Accept: text/csv.',
         params: z.object({ system: z.string().min(1) }),
-        querystring: z.object({ state: state.optional(), limit: z.coerce.number().int().min(1).max(10_000).default(500) }),
-        response: { 200: z.object({ system: z.string(), orders: z.array(orderRowSchema) }) },
+        querystring: z.object({ state: state.optional(), ...pageQuery }),
+        response: listResponses(orderRowSchema),
       },
-    }, async (request) => ({ system: request.params.system, orders: await systemOrders(pool, request.params.system, request.query) }));
+    }, async (request, reply) => sendPage(request, reply, `sync-${request.params.system}-orders`, () =>
+      keysetPage(pool, systemOrderList(request.params.system, request.query.state), request.query)));
 
     app.get('/v1/orders/:orderRef/sync', {
       config: { scope: 'read' },
