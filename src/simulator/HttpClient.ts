@@ -49,6 +49,24 @@ export class HttpClient {
     return { status: res.status, json };
   }
 
+  /**
+   * A list read to its end: the first page's answer with the `items` of
+   * every page, passing each `nextCursor` back as `cursor` until it is null.
+   * The status is the first that is not 200 (and the pages read so far).
+   */
+  async getEveryPage<T extends { items: unknown[]; nextCursor: string | null }>(path: string, key: string): Promise<{ status: number; json: T | undefined }> {
+    const first = await this.getJson<T>(path, key);
+    if (first.status !== 200 || !first.json) return first;
+    const json = first.json;
+    for (let cursor = json.nextCursor; cursor !== null;) {
+      const next = await this.getJson<T>(`${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`, key);
+      if (next.status !== 200 || !next.json) return { status: next.status, json };
+      json.items.push(...next.json.items);
+      cursor = next.json.nextCursor;
+    }
+    return { status: 200, json: { ...json, nextCursor: null } };
+  }
+
   close(): void {
     this.agent.destroy();
   }

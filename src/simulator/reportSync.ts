@@ -31,13 +31,13 @@ function gap(since: string | null, now: number): string {
  * it took in), in step, behind or failing, worst first by value at risk.
  */
 export async function reportSync(client: HttpClient, key: string, now = Date.now()): Promise<string[]> {
-  const { status, json } = await client.getJson<{ currency: string; systems: SystemSync[] }>('/v1/sync', key);
+  const { status, json } = await client.getEveryPage<{ currency: string; items: SystemSync[]; nextCursor: string | null }>('/v1/sync?limit=1000', key);
   if (status !== 200 || !json) return [`Sync: GET /v1/sync answered ${status}`];
-  if (json.systems.length === 0) return ['Sync (GET /v1/sync): no downstream system delivers to or acknowledges the ledger'];
-  const width = Math.max(...json.systems.map((s) => s.system.length + s.kind.length + 3));
+  if (json.items.length === 0) return ['Sync (GET /v1/sync): no downstream system delivers to or acknowledges the ledger'];
+  const width = Math.max(...json.items.map((s) => s.system.length + s.kind.length + 3));
   return [
     'Sync: does each downstream system show what the ledger knows? (GET /v1/sync, worst first by value at risk)',
-    ...json.systems.map((s) => {
+    ...json.items.map((s) => {
       const flags = [s.crm ? 'CRM' : '', s.stopped ? 'stopped' : '', s.paused ? 'paused' : ''].filter(Boolean).join(', ');
       return `  ${`${s.system} (${s.kind})`.padEnd(width)}  ${stateText[s.state].padEnd(7)}  ${n(s.inStep)} of ${n(s.orders)} orders in step, ${n(s.behind)} behind, ${n(s.failing)} failing; `
         + `${n(Math.round(s.valueAtRisk))} ${json.currency} at risk${gap(s.oldestGapSince, now)}${flags ? ` [${flags}]` : ''}`;

@@ -99,7 +99,7 @@ describe('the OpenAPI document of the whole service', () => {
         if (!(path === '/ready' && status === '503')) expect(problem, `${method} ${path} ${status}`).toEqual({ schema: { $ref: '#/components/schemas/Problem' } });
       }
     }
-    for (const path of ['/v1/reports/summary', '/v1/reports/backlog', '/v1/exceptions', '/v1/unmatched', '/v1/orders/{orderRef}/history']) {
+    for (const path of ['/v1/reports/summary', '/v1/reports/backlog', '/v1/exceptions', '/v1/unmatched', '/v1/parked', '/v1/sync', '/v1/sync/{system}/orders', '/v1/orders/{orderRef}/history']) {
       expect(Object.keys(doc.paths[path]!.get!.responses['200']!.content!), path).toEqual(['application/json', 'text/csv']);
     }
     const submit = doc.paths['/v1/orders']!.post!.responses;
@@ -317,7 +317,7 @@ describe('the outcomes of their own that operations document', () => {
     const ask = async (method: string, url: string, headers: { authorization: string }, payload?: object) =>
       (await service.app.inject({ method: method as 'POST', url, headers, ...(payload ? { payload } : {}) })).statusCode;
     const cancel = transitionsOf().find((t) => t.type === 'LineCancelled')!;
-    const parked = (await service.app.inject({ method: 'GET', url: '/v1/parked?all=true', headers: admin })).json().parked as { id: string; state: string }[];
+    const parked = (await service.app.inject({ method: 'GET', url: '/v1/parked?all=true', headers: admin })).json().items as { id: string; state: string }[];
     const resolved = parked.find((p) => p.state !== 'parked')!;
     expect({
       history: await ask('GET', '/v1/orders/NOPE-1/history', admin),

@@ -37,7 +37,7 @@ describe.skipIf(!existsSync(chromiumPath) && process.env.CI !== 'true')('the das
   const syncOnPage = () => page.$$eval('#panel-sync tr[data-sync]', (els) => els.map((e) => [e.getAttribute('data-sync'), JSON.parse(e.getAttribute('data-value')!), e.getAttribute('data-currency')] as [string, Record<string, unknown>, string]));
   const syncExpected = async () => {
     const body = (await t.app.inject({ method: 'GET', url: '/v1/sync', headers: { authorization: `Bearer ${t.readKey}` } })).json();
-    return (body.systems as Record<string, unknown>[]).map((s) => [`${s.kind}:${s.system}`, syncFigures(s), body.currency]);
+    return (body.items as Record<string, unknown>[]).map((s) => [`${s.kind}:${s.system}`, syncFigures(s), body.currency]);
   };
   /** Three consumers acknowledge: one everything (in step), one part of some orders (behind), one rejects an event (failing). */
   const acknowledge = async () => {

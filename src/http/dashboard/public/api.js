@@ -24,6 +24,19 @@ export async function getJson(path, key = session.key) {
 }
 
 /**
+ * A list read to its end: the first page's answer with `field` (`items`,
+ * or the timeline's `events`) of every page, following `nextCursor`.
+ */
+export async function getEveryPage(path, field = 'items') {
+  const first = await getJson(path);
+  for (let page = first; page.nextCursor;) {
+    page = await getJson(`${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(page.nextCursor)}`);
+    first[field].push(...page[field]);
+  }
+  return { ...first, nextCursor: null };
+}
+
+/**
  * Follows a server-sent event stream with the key in the Authorization
  * header (EventSource cannot send one), reconnecting after a drop.
  */

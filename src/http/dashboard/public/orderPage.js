@@ -1,24 +1,16 @@
-import { getJson } from './api.js';
+import { getEveryPage, getJson } from './api.js';
 import { h, int, money, table, time } from './format.js';
 
 /** The whole timeline, page after page (an order rarely fills one). */
-async function timelineOf(key) {
-  const path = `/v1/reports/orders/${key}/timeline?limit=1000`;
-  const timeline = await getJson(path);
-  for (let page = timeline; page.nextCursor;) {
-    page = await getJson(`${path}&cursor=${encodeURIComponent(page.nextCursor)}`);
-    timeline.events.push(...page.events);
-  }
-  return timeline;
-}
+const timelineOf = (key) => getEveryPage(`/v1/reports/orders/${key}/timeline?limit=1000`, 'events');
 
 async function load(orderKey) {
   const key = encodeURIComponent(orderKey);
   const [order, timeline, open, resolved] = await Promise.all([
     getJson(`/v1/orders/${key}`),
     timelineOf(key),
-    getJson(`/v1/exceptions?orderKey=${key}&status=OPEN&limit=100`),
-    getJson(`/v1/exceptions?orderKey=${key}&status=RESOLVED&limit=100`),
+    getEveryPage(`/v1/exceptions?orderKey=${key}&status=OPEN&limit=1000`),
+    getEveryPage(`/v1/exceptions?orderKey=${key}&status=RESOLVED&limit=1000`),
   ]);
   return { order, timeline, exceptions: [...open.items, ...resolved.items] };
 }

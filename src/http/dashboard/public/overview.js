@@ -1,4 +1,4 @@
-import { getJson } from './api.js';
+import { getEveryPage, getJson } from './api.js';
 import { h } from './format.js';
 import { overviewPanels } from './overviewPanels.js';
 
@@ -6,9 +6,9 @@ async function load(filters) {
   const query = new URLSearchParams(filters);
   const [summary, projections, integrators, sync] = await Promise.all([
     getJson(`/v1/reports/summary?${query}`),
-    getJson('/v1/projections'),
+    getEveryPage('/v1/projections?limit=1000'),
     getJson('/v1/integrators').catch(() => ({ integrators: [] })),
-    getJson('/v1/sync').catch(() => null),
+    getEveryPage('/v1/sync?limit=1000').catch(() => null),
   ]);
   return { summary, projections: projections.items, integrators: integrators.integrators, sync };
 }

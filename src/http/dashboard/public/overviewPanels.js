@@ -92,7 +92,7 @@ const sync = {
       ['State', (x) => h('span', { class: `state ${x.state}` }, syncStates[x.state])],
       ['In step', (x) => `${int(x.inStep)} of ${int(x.orders)}`], ['Behind', (x) => int(x.behind)], ['Failing', (x) => int(x.failing)],
       ['At risk', (x) => money(x.valueAtRisk, s.currency)], ['Behind since', (x) => since(x.oldestGapSince)], ['Last reflected', (x) => time(x.lastReflectedAt)],
-    ], s.systems, 'No downstream system delivers to or acknowledges the ledger',
+    ], s.items, 'No downstream system delivers to or acknowledges the ledger',
     (x) => ({ 'data-sync': `${x.kind}:${x.system}`, 'data-value': JSON.stringify(Object.fromEntries(syncFigures.map((f) => [f, x[f]]))), 'data-currency': s.currency })));
   },
 };
