@@ -48,6 +48,20 @@ describe('order-ledger integrators / parked', () => {
     expect(await run('parked', 'list')).toContain('no parked events');
   });
 
+  it('lists every parked event, past the first page, the highest value at risk first', async () => {
+    await db.pool.query(
+      `INSERT INTO integration.parked_events (integrator, event_id, position, stream_id, order_key, event_type, priority, currency, policy, attempts, last_error, body)
+       SELECT 'erp-hook', gen_random_uuid(), 'p' || n, 'order-PL-' || n, 'PL-' || n, 'OrderAccepted', n % 7, 'USD', 'park', 3, 'HTTP 422', '{}'
+         FROM generate_series(1, 1005) AS n`);
+    const lines = (await run('parked', 'list')).split('\n');
+    expect(lines).toHaveLength(1005);
+    expect(new Set(lines.map((l) => l.trim().split(/\s+/)[0])).size).toBe(1005);
+    const priorities = lines.map((l) => Number(l.trim().split(/\s{2,}/)[3]!.split(' ')[0]));
+    expect([priorities[0], priorities.at(-1)]).toEqual([6, 0]);
+    expect(priorities).toEqual([...priorities].sort((a, b) => b - a));
+    await db.pool.query(`DELETE FROM integration.parked_events`);
+  });
+
   it('refuses a position that another store issued, and leaves the checkpoint where it was', async () => {
     await run('integrators', 'reset', 'erp-hook', 'start');
     const exit = vi.spyOn(process, 'exit').mockImplementation(() => { throw new Error('exit'); });
