@@ -93,7 +93,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const runner = new ProjectionRunner({ pool: database.pool, store, projections: allProjections(), logger, memoryLimit: config.projectionMemoryOrders, partitions: config.projectionPartitions });
     registerProjectionMetrics(metrics, runner);
     registerIntegrationMetrics(metrics, database.pool, store);
-    const plugins: FastifyPluginAsync[] = [...orders.plugins, ...integrationPlugins({ pool: database.pool, secrets, store }), reportRoutes({ pool: database.pool, runner }), projectionFailureRoute({ runner }), dashboardRoutes({ pool: database.pool, store }), keyRoutes(keys)];
+    const plugins: FastifyPluginAsync[] = [...orders.plugins, ...integrationPlugins({ pool: database.pool, secrets, store, orders: orders.service }), reportRoutes({ pool: database.pool, runner }), projectionFailureRoute({ runner }), dashboardRoutes({ pool: database.pool, store }), keyRoutes(keys)];
     const app = await buildApp({
       logger, pool: database.pool, store, keys, metrics, plugins,
       readinessChecks: [eventStoreReadiness(store), projectionReadiness(database.pool), workerReadiness(runner, integrations.supervisor)],

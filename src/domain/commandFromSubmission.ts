@@ -52,6 +52,7 @@ export function commandFromSubmission(submission: Submission): CommandFromSubmis
       return { ok: true, command: { type: 'RecordFact', orderKey, envelope, fact: event } };
     case 'ExceptionRaised':
     case 'ExceptionResolved':
+    case 'IntegrationResent':
       throw new Error('unreachable: ledger-only events are refused above');
     default:
       return { ok: true, command: { type: 'RecordFact', orderKey, envelope, fact: event } };

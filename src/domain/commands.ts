@@ -1,8 +1,8 @@
 import type { Envelope } from './envelope.js';
-import type { EventData, OrderEvent, OrderEventType } from './events.js';
+import type { EventData, LedgerOnlyEventType, OrderEvent, OrderEventType } from './events.js';
 
 /** Facts: any transition a system of record reports, except the order itself and ledger-only events. */
-export type FactEvent = Exclude<OrderEvent, { type: 'OrderReceived' | 'ExceptionRaised' | 'ExceptionResolved' }>;
+export type FactEvent = Exclude<OrderEvent, { type: 'OrderReceived' | LedgerOnlyEventType }>;
 export type FactEventType = FactEvent['type'];
 
 interface CommandBase {
@@ -41,7 +41,17 @@ export interface ResolveException extends CommandBase {
   readonly data: EventData<'ExceptionResolved'>;
 }
 
-export type Command = PlaceOrder | ChangeOrderLine | CancelLine | RecordFact | ResolveException;
+/**
+ * The ledger records a re-send of the order's state an admin had an
+ * integrator make, whatever its outcome. Always recorded: it is a fact
+ * about the ledger's own act, and changes nothing of the order.
+ */
+export interface RecordResend extends CommandBase {
+  readonly type: 'RecordResend';
+  readonly data: EventData<'IntegrationResent'>;
+}
+
+export type Command = PlaceOrder | ChangeOrderLine | CancelLine | RecordFact | ResolveException | RecordResend;
 export type CommandType = Command['type'];
 
 /** The event type a command records. */
@@ -52,6 +62,7 @@ export function eventTypeOf(command: Command): OrderEventType {
     case 'CancelLine': return 'LineCancelled';
     case 'RecordFact': return command.fact.type;
     case 'ResolveException': return 'ExceptionResolved';
+    case 'RecordResend': return 'IntegrationResent';
     default: return assertNever(command);
   }
 }

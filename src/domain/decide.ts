@@ -44,6 +44,7 @@ export function decide(command: Command, state: OrderState, policy: DomainPolicy
     case 'CancelLine': return settle(cancelLineError(command, state), event, state);
     case 'ResolveException': return settle(resolveExceptionError(command, state), event, state);
     case 'RecordFact': return recordFact(command.fact, event, state, policy);
+    case 'RecordResend': return settle(null, event, state);
     default: return assertNever(command);
   }
 }
@@ -73,6 +74,7 @@ function unstampedEventOf(command: Command): DomainEvent {
     case 'CancelLine': return { type: 'LineCancelled', envelope, data: command.data };
     case 'ResolveException': return { type: 'ExceptionResolved', envelope, data: command.data };
     case 'RecordFact': return { ...command.fact, envelope } as DomainEvent;
+    case 'RecordResend': return { type: 'IntegrationResent', envelope, data: command.data };
     default: return assertNever(command);
   }
 }

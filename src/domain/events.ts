@@ -12,7 +12,7 @@ import {
 import {
   creditMemoIssuedData, invoiceCancelledData, invoicePostedData, returnAuthorizedData, returnReceivedData,
 } from './billingEvents.js';
-import { exceptionRaisedData, exceptionResolvedData, integrationAcknowledgedData } from './ledgerEvents.js';
+import { exceptionRaisedData, exceptionResolvedData, integrationAcknowledgedData, integrationResentData } from './ledgerEvents.js';
 
 /** The event catalogue of docs/domain.md §2: one zod schema per event type's payload. */
 export const eventDataSchemas = {
@@ -42,6 +42,7 @@ export const eventDataSchemas = {
   IntegrationAcknowledged: integrationAcknowledgedData,
   ExceptionRaised: exceptionRaisedData,
   ExceptionResolved: exceptionResolvedData,
+  IntegrationResent: integrationResentData,
 } as const satisfies Record<string, z.ZodType>;
 
 export type OrderEventType = keyof typeof eventDataSchemas;
@@ -65,14 +66,37 @@ export type DomainEvent = OrderEvent & { readonly envelope: Envelope };
 export type DomainEventOf<T extends OrderEventType> = Extract<DomainEvent, { type: T }>;
 
 /** Events only the ledger emits; never accepted from outside. */
-export const ledgerOnlyEventTypes = ['ExceptionRaised', 'ExceptionResolved'] as const satisfies readonly OrderEventType[];
+export const ledgerOnlyEventTypes = ['ExceptionRaised', 'ExceptionResolved', 'IntegrationResent'] as const satisfies readonly OrderEventType[];
+export type LedgerOnlyEventType = (typeof ledgerOnlyEventTypes)[number];
 
 /** Why no system may submit them: stated where they are refused and in the API document. */
-export const ledgerOnlyReason = 'the ledger records those itself. It raises an exception when a fact it records breaks a soft invariant, and '
-  + 'resolves one by its own command, so that the exception queue holds what the ledger found, never what a system says it found or fixed.';
+export const ledgerOnlyReason = 'the ledger records those itself. It raises an exception when a fact it records breaks a soft invariant, '
+  + 'resolves one by its own command, and records each re-send of an order an admin has an integrator make, with its outcome, '
+  + 'so that the exception queue holds what the ledger found and the order\'s history what the ledger sent, never what a system says it found, fixed or was sent.';
 
-export function isLedgerOnly(type: OrderEventType): type is (typeof ledgerOnlyEventTypes)[number] {
+export function isLedgerOnly(type: OrderEventType): type is LedgerOnlyEventType {
   return (ledgerOnlyEventTypes as readonly string[]).includes(type);
+}
+
+/**
+ * Sync records: events about what a downstream system was sent or says it
+ * holds, never about the order itself. They change no order state and no
+ * report (`evolve` folds them to the same state, the `orders` projection
+ * skips them), an order's history shows them, and no system is due them: a
+ * sync report's head is the order's last event of another type, and an
+ * integrator subscribed to every type (no `types`) is not sent them.
+ * `reporting.is_sync_record` in SQL lists the same types (a test holds them equal).
+ */
+export const syncRecordEventTypes = ['IntegrationAcknowledged', 'IntegrationResent'] as const satisfies readonly OrderEventType[];
+export type SyncRecordEventType = (typeof syncRecordEventTypes)[number];
+
+export function isSyncRecord(type: string): type is SyncRecordEventType {
+  return (syncRecordEventTypes as readonly string[]).includes(type);
+}
+
+/** `isSyncRecord` of an event, narrowing it (and, when false, the union without them). */
+export function isSyncRecordEvent<E extends { readonly type: OrderEventType }>(event: E): event is Extract<E, { readonly type: SyncRecordEventType }> {
+  return isSyncRecord(event.type);
 }
 
 /** The lines an event carries (none for header-level events). */

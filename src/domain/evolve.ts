@@ -2,7 +2,7 @@ import { applyOrderClosed, applyOrderDecision, applyOrderLineChanged, applyOrder
 import { applyCarrierStatus, applyException, applyHold } from './applyOverlays.js';
 import { contributionOf } from './contributionOf.js';
 import { deriveLinesSince } from './deriveLines.js';
-import { eventLines, type DomainEvent } from './events.js';
+import { eventLines, isSyncRecordEvent, type DomainEvent } from './events.js';
 import { submissionDigest } from './idempotency.js';
 import { reportLine } from './lineRecords.js';
 import type { OrderState, Stamp } from './orderState.js';
@@ -43,18 +43,20 @@ function record(state: OrderState, event: DomainEvent): OrderState {
 }
 
 function changesLines(event: DomainEvent): boolean {
+  if (isSyncRecordEvent(event)) return false;
   switch (event.type) {
     case 'HoldApplied':
     case 'HoldReleased':
     case 'CarrierStatusUpdated':
     case 'ExceptionRaised':
-    case 'ExceptionResolved':
-    case 'IntegrationAcknowledged': return false;
+    case 'ExceptionResolved': return false;
     default: return true;
   }
 }
 
 function apply(state: OrderState, event: DomainEvent, stamp: Stamp): OrderState {
+  // What a downstream system was sent or holds is no fact about the order.
+  if (isSyncRecordEvent(event)) return state;
   switch (event.type) {
     case 'OrderReceived': return applyOrderReceived(state, event, stamp);
     case 'OrderAccepted':
@@ -66,7 +68,6 @@ function apply(state: OrderState, event: DomainEvent, stamp: Stamp): OrderState 
     case 'CarrierStatusUpdated': return applyCarrierStatus(state, event, stamp);
     case 'ExceptionRaised':
     case 'ExceptionResolved': return applyException(state, event);
-    case 'IntegrationAcknowledged': return state;
     case 'LineCancelled':
     case 'InventoryAllocated':
     case 'InventoryDeallocated':

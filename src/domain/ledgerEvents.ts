@@ -10,6 +10,25 @@ export const integrationAcknowledgedData = z.strictObject({
   message: nonEmpty.optional(),
 });
 
+/**
+ * An admin had an integrator send the order's current state to its system
+ * again, outside the integrator's run: which events' bodies went, with what
+ * outcome, and why. Who asked is the envelope's actor.
+ */
+export const integrationResentData = z.strictObject({
+  /** The integrator sent through (its name: the system of the sync report). */
+  integrator: nonEmpty,
+  /** The order's events whose bodies were sent, in log order; when failed, the last is the one refused. */
+  eventIds: z.array(z.uuid()).min(1),
+  outcome: z.enum(['delivered', 'failed']),
+  /** Why the system refused the last one (failed only). */
+  error: nonEmpty.optional(),
+  /** Why the admin asked, in their words. */
+  reason: nonEmpty,
+  /** The drift report the re-send came from, when it did. */
+  reconciliationId: z.string().regex(/^[1-9]\d{0,17}$/, 'must be a reconciliation id').optional(),
+});
+
 export const exceptionRaisedData = z.strictObject({
   /** The ExceptionRaised event's own id. */
   exceptionId: z.uuid(),

@@ -36,6 +36,7 @@ export const defaultOwnership: OwnershipPolicy = {
   IntegrationAcknowledged: all,
   ExceptionRaised: ['LEDGER'],
   ExceptionResolved: ['LEDGER'],
+  IntegrationResent: ['LEDGER'],
 };
 
 const submittable = orderEventTypes.filter(

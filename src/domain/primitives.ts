@@ -43,6 +43,13 @@ function hasLoneSurrogate(value: string): boolean {
   return false;
 }
 
+/** `value` as `nonEmpty` takes it: NUL and unpaired surrogates replaced by U+FFFD, cut to 500, `fallback` when blank. */
+export function toNonEmptyText(value: string, fallback: string): string {
+  const cut = value.slice(0, 500).replaceAll('\u0000', '\uFFFD');
+  const storable = hasLoneSurrogate(cut) ? cut.replace(new RegExp(loneSurrogate.source, 'g'), '\uFFFD') : cut;
+  return /\S/.test(storable) ? storable : fallback;
+}
+
 /** Any string the log can store (no NUL, no unpaired surrogate); for path and query parameters too. */
 export const storableText = z.string().check((ctx) => {
   const problem = textProblem(ctx.value);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { isSyncRecord, orderEventTypes } from '../domain/events.js';
 import { webhookSecretPattern } from './webhookSignature.js';
 
 export const integratorNamePattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -16,8 +17,9 @@ export type IntegratorPreset = (typeof integratorPresets)[number];
 export const integratorConfigSchema = z.strictObject({
   name: z.string().regex(integratorNamePattern, 'lowercase letters, digits, - and _; at most 63'),
   url: z.url({ protocol: /^https?$/ }),
-  /** Event types to deliver (e.g. ShipmentConfirmed); all when absent. */
-  types: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'an event type name')).min(1).optional(),
+  /** Event types to deliver (e.g. ShipmentConfirmed); all but the sync records when absent (`deliveredTypes`). */
+  types: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'an event type name')).min(1).optional()
+    .describe('Event types to deliver; absent: every type but the sync records (IntegrationAcknowledged, IntegrationResent), which are sent only when named.'),
   secret: z.string().regex(webhookSecretPattern, 'a Standard Webhooks secret: whsec_ + base64 of 24-64 bytes'),
   preset: z.enum(integratorPresets).default('cloudevent'),
   maxAttempts: z.number().int().positive().max(1000).default(8),
@@ -34,6 +36,20 @@ export const integratorConfigSchema = z.strictObject({
 });
 
 export type IntegratorConfig = z.output<typeof integratorConfigSchema>;
+
+/**
+ * The event types an integrator delivers: those it names, or every type of
+ * the catalogue but the sync records. What a system was sent or says it
+ * holds is the ledger's own bookkeeping: sent back to the system, a re-send
+ * record or an acknowledgement would only start another round of them.
+ * Naming such a type in `types` opts in. `reporting.integrator_delivers`
+ * applies the same rule in SQL.
+ */
+export function deliveredTypes(types: readonly string[] | null | undefined): readonly string[] {
+  return types ?? defaultTypes;
+}
+
+const defaultTypes: readonly string[] = Object.freeze(orderEventTypes.filter((type) => !isSyncRecord(type)));
 export type IntegratorConfigInput = z.input<typeof integratorConfigSchema>;
 
 /** `LEDGER_INTEGRATORS_FILE`: `{"integrators": [...]}` or a bare array. */

@@ -1,4 +1,5 @@
 import type { EventStore, Position } from '../eventstore/EventStore.js';
+import { deliveredTypes } from './integratorConfig.js';
 import type { IntegratorRecord } from './IntegratorRepository.js';
 
 /** Counting stops here: beyond it the exact backlog matters less than the age of its oldest event. */
@@ -30,7 +31,7 @@ export interface IntegratorStatusView {
 
 /** An integrator's record with its lag behind the log. */
 export async function integratorStatus(store: EventStore, record: IntegratorRecord, now = Date.now()): Promise<IntegratorStatusView> {
-  const page = await store.readAll({ after: record.position as Position, limit: lagCountCap, ...(record.types ? { types: record.types } : {}) });
+  const page = await store.readAll({ after: record.position as Position, limit: lagCountCap, types: deliveredTypes(record.types) });
   const oldest = page.events[0]?.recordedAt.getTime();
   return {
     name: record.name,

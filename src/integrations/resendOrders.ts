@@ -1,18 +1,38 @@
 import type pg from 'pg';
+import type { EventData } from '../domain/events.js';
+import { toNonEmptyText } from '../domain/primitives.js';
 import type { SecretBox } from './SecretBox.js';
 import type { EventStore, RecordedEvent } from '../eventstore/EventStore.js';
 import { orderStreamId } from '../eventstore/streams.js';
 import { bodyBuilderFor } from './bodyBuilderFor.js';
 import { deliverWebhook, type Fetch } from './deliverWebhook.js';
+import { deliveredTypes } from './integratorConfig.js';
 import { deliveryArrays, IntegratorRepository, type IntegratorRunSpec } from './IntegratorRepository.js';
 import { ParkedEventRepository } from './ParkedEventRepository.js';
 import { deliveryOf } from './runIntegrator.js';
+
+/** What the log keeps of one order's re-send: the payload of its IntegrationResent event. */
+export type ResendRecord = EventData<'IntegrationResent'>;
+
+/**
+ * Appends the record to the order's stream through the write side's one
+ * command path (which knows who asked), resolving when it stands in the log.
+ */
+export type RecordResend = (orderKey: string, record: ResendRecord) => Promise<void>;
 
 export interface ResendDeps {
   readonly pool: pg.Pool;
   readonly secrets: SecretBox;
   readonly store: EventStore;
+  readonly record: RecordResend;
   readonly fetch?: Fetch;
+}
+
+/** Who asks (as the parked events they resolve record it), why, and the drift report it answers, if any. */
+export interface ResendRequest {
+  readonly actor: string;
+  readonly reason: string;
+  readonly reconciliationId?: string;
 }
 
 export type ResendOutcome =
@@ -25,20 +45,22 @@ export type ResendResult = { ok: true; results: ResendOutcome[] } | { ok: false;
 /**
  * Sends the current state of each order through one integrator now, outside
  * its run: a crm-sync integrator its view as of the order's last event it
- * subscribes to; a CloudEvents one every such event it has not delivered
- * (at least the last). On a 2xx the deliveries are stored, parked events of
- * that order the re-send covers are resolved, and every attempt is recorded
- * in `integration.resends` with who asked and why.
+ * delivers; a CloudEvents one every such event it has not delivered (at
+ * least the last). On a 2xx the deliveries are stored and parked events of
+ * that order the re-send covers are resolved. Every attempt, delivered or
+ * failed, then becomes an IntegrationResent event of the order (`record`):
+ * the order's history is the one record of who re-sent what, where, why and
+ * with what outcome. A sync record, it makes no system due anything.
  */
-export async function resendOrders(deps: ResendDeps, system: string, orderKeys: readonly string[], actor: string, reason: string): Promise<ResendResult> {
+export async function resendOrders(deps: ResendDeps, system: string, orderKeys: readonly string[], request: ResendRequest): Promise<ResendResult> {
   const spec = await new IntegratorRepository(deps.pool, deps.secrets).runSpec(system);
   if (!spec) return { ok: false, code: 'INTEGRATOR_NOT_FOUND' };
   const results: ResendOutcome[] = [];
-  for (const orderKey of new Set(orderKeys)) results.push(await resendOne(deps, spec, orderKey, actor, reason));
+  for (const orderKey of new Set(orderKeys)) results.push(await resendOne(deps, spec, orderKey, request));
   return { ok: true, results };
 }
 
-async function resendOne(deps: ResendDeps, spec: IntegratorRunSpec, orderKey: string, actor: string, reason: string): Promise<ResendOutcome> {
+async function resendOne(deps: ResendDeps, spec: IntegratorRunSpec, orderKey: string, request: ResendRequest): Promise<ResendOutcome> {
   const { config } = spec;
   const due = await dueEvents(deps, spec, orderKey);
   if (due.length === 0) return { orderKey, outcome: 'not_found' };
@@ -50,24 +72,35 @@ async function resendOne(deps: ResendDeps, spec: IntegratorRunSpec, orderKey: st
       body: await bodyFor(event), timeoutMs: config.timeoutMs, signal: new AbortController().signal,
     }, deps.fetch);
     if (!outcome.ok) {
-      await record(deps.pool, { integrator: config.name, orderKey, eventId: event.id, outcome: 'failed', detail: outcome.error, actor, reason });
       await store(deps.pool, config.name, sent);
+      await deps.record(orderKey, recordOf(config.name, [...sent, event], request, outcome.error));
       return { orderKey, outcome: 'failed', error: outcome.error };
     }
     sent.push(event);
   }
   await store(deps.pool, config.name, sent);
-  await resolveCovered(deps.pool, config.name, orderKey, sent.at(-1)!.position, actor);
-  await record(deps.pool, { integrator: config.name, orderKey, eventId: sent.at(-1)!.id, outcome: 'delivered', detail: `${sent.length} event(s)`, actor, reason });
+  await resolveCovered(deps.pool, config.name, orderKey, sent.at(-1)!.position, request.actor);
+  await deps.record(orderKey, recordOf(config.name, sent, request));
   return { orderKey, outcome: 'delivered', eventIds: sent.map((e) => e.id) };
 }
 
-/** The order's events the integrator subscribes to and has not delivered; the last one when it has them all. */
+/** The IntegrationResent payload, the receiver's error text made storable. */
+function recordOf(integrator: string, sent: readonly RecordedEvent[], request: ResendRequest, error?: string): ResendRecord {
+  return {
+    integrator, eventIds: sent.map((e) => e.id), reason: request.reason,
+    ...(request.reconciliationId ? { reconciliationId: request.reconciliationId } : {}),
+    ...(error === undefined
+      ? { outcome: 'delivered' as const }
+      : { outcome: 'failed' as const, error: toNonEmptyText(error, 'refused') }),
+  };
+}
+
+/** The order's events the integrator delivers and has not delivered; the last one when it has them all. */
 async function dueEvents(deps: ResendDeps, spec: IntegratorRunSpec, orderKey: string): Promise<RecordedEvent[]> {
-  const types = spec.config.types;
+  const types = deliveredTypes(spec.config.types);
   const matching: RecordedEvent[] = [];
   for await (const event of deps.store.readStream(orderStreamId(orderKey))) {
-    if (!types || types.includes(event.type)) matching.push(event);
+    if (types.includes(event.type)) matching.push(event);
   }
   if (matching.length === 0) return [];
   const { rows } = await deps.pool.query<{ revision: string | null }>(
@@ -104,11 +137,4 @@ async function resolveCovered(pool: pg.Pool, integrator: string, orderKey: strin
     if (!(await parked.resolve(row.id, { action: 'retry', actor, detail: 'covered by a re-send of the order\'s current state' }))) continue;
     if (row.policy === 'stop') await integrators.moveStoppedPast(integrator, row.position);
   }
-}
-
-async function record(pool: pg.Pool, act: { integrator: string; orderKey: string; eventId: string; outcome: 'delivered' | 'failed'; detail: string; actor: string; reason: string }): Promise<void> {
-  await pool.query(
-    'INSERT INTO integration.resends (integrator, order_key, event_id, outcome, detail, actor, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-    [act.integrator, act.orderKey, act.eventId, act.outcome, act.detail, act.actor, act.reason],
-  );
 }

@@ -2,6 +2,7 @@ import type { EventStore, Position, RecordedEvent } from '../eventstore/EventSto
 import type { Logger } from '../logger.js';
 import type { CircuitBreaker } from './CircuitBreaker.js';
 import { CheckpointWriter } from './CheckpointWriter.js';
+import { deliveredTypes } from './integratorConfig.js';
 import type { Fetch } from './deliverWebhook.js';
 import { retrier, type Attempted } from './deliverWithRetries.js';
 import type { Delivery, IntegratorRepository, IntegratorRunSpec } from './IntegratorRepository.js';
@@ -43,7 +44,7 @@ export async function runIntegrator(spec: IntegratorRunSpec, deps: RunIntegrator
   const signal = AbortSignal.any([stop, superseded.signal]);
   const checkpoint = new CheckpointWriter(deps.integrators, config.name, epoch, deps.checkpointEveryMs ?? 200, () => superseded.abort());
   const deliver = retrier(config, { integrators: deps.integrators, breaker: deps.breaker, log, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.random ? { random: deps.random } : {}) }, signal);
-  const events = deps.store.subscribeAll({ after: spec.position as Position, ...(config.types ? { types: config.types } : {}), signal });
+  const events = deps.store.subscribeAll({ after: spec.position as Position, types: deliveredTypes(config.types), signal });
   try {
     for await (const event of events) {
       const { body, error } = await deps.bodyFor(event).then(

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { crmView, type Milestone } from '../domain/crmView.js';
+import { isSyncRecord } from '../domain/events.js';
 import { foldOrder } from '../domain/foldOrder.js';
 import type { EventStore } from '../eventstore/EventStore.js';
 import { orderStreamId } from '../eventstore/streams.js';
@@ -92,13 +93,14 @@ export interface OrderSync {
 }
 
 /**
- * The order's head from its stream, and per system the revision it
+ * The order's head from its stream (its last event but sync records), and per system the revision it
  * reflects with the milestone the CRM view showed at that revision (the
  * same `crmView` the CRM sync sends), so "shows SHIPPED?" reads directly.
  */
 export async function orderSync(pool: pg.Pool, store: EventStore, orderKey: string): Promise<OrderSync | undefined> {
   const { events, recorded } = await orderEventsOf(store.readStream(orderStreamId(orderKey)));
-  const head = recorded.at(-1);
+  // No system is due a sync record: the head is the last event of the order itself.
+  const head = recorded.findLast((e) => !isSyncRecord(e.type)) ?? recorded.at(-1);
   if (!head) return undefined;
   const { rows } = await pool.query<OrderSyncRow>(
     `SELECT ${rowColumns} FROM reporting.sync_state WHERE order_key = $1 ORDER BY ${stateRank}, kind, system`, [orderKey]);

@@ -103,6 +103,15 @@ export class OrderService {
     return this.commit(orderKey!, (state) => decide(command.command, state, this.policy), command.command);
   }
 
+  /**
+   * A command the ledger issues itself (a re-send's record), for an order
+   * that exists: decided and appended like every submission, on the same
+   * path, so a business event written meanwhile is folded in, never lost.
+   */
+  async issue(command: Command): Promise<SubmissionOutcome> {
+    return this.commit(command.orderKey, (state) => decide(command, state, this.policy), command);
+  }
+
   /** Applies what waits under aliases already bound (after a crash between binding and applying). */
   async redriveBound(): Promise<number> {
     let applied = 0;

@@ -1,4 +1,3 @@
-import { orderEventTypes } from '../domain/events.js';
 import { newWebhookSecret } from '../integrations/webhookSignature.js';
 import { AcknowledgementSender } from './AcknowledgementSender.js';
 import { startDriftingCrm, type Drift, type DriftingCrm } from './driftingCrm.js';
@@ -19,8 +18,8 @@ export interface AttachedCrm {
 
 /**
  * Starts the drifting CRM on loopback and registers it through
- * `POST /v1/integrators` (admin key) for every event type but the
- * acknowledgements themselves, from the log's end: the CRM order-status
+ * `POST /v1/integrators` (admin key) for every event type but the sync
+ * records (no `types`: its own acknowledgements never come back), from the log's end: the CRM order-status
  * view, as the crm-sync preset sends it. What it takes in it acknowledges
  * with the CRM's key.
  */
@@ -31,7 +30,7 @@ export async function attachDriftingCrm(client: HttpClient, keys: { admin: strin
   const admin = { authorization: `Bearer ${keys.admin}` };
   const body = JSON.stringify({
     name: driftingCrmName, url: receiver.url, secret, preset: 'crm-sync', startAfter: 'end', onFailure: 'park',
-    types: orderEventTypes.filter((type) => type !== 'IntegrationAcknowledged'), maxAttempts: 3, backoff: { baseMs: 100, maxMs: 1000 },
+    maxAttempts: 3, backoff: { baseMs: 100, maxMs: 1000 },
   });
   try {
     let created = await client.request('POST', '/v1/integrators', admin, body);

@@ -9,7 +9,7 @@ import { tempPath } from '../support/tempFile.js';
 import { testSecrets } from '../support/testSecrets.js';
 import { ledgerSnapshot, seedOrders, toCsvText, toJsonLines } from '../reconciliation/support/reconciliationLedger.js';
 
-const t = await createReportingApp(({ pool, store }) => [reconciliationRoutes({ pool, store, secrets: testSecrets })]);
+const t = await createReportingApp(({ pool, store, orders }) => [reconciliationRoutes({ pool, store, orders, secrets: testSecrets })]);
 let url = '';
 let inStep = '';
 let drifting = '';

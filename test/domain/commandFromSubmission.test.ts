@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandFromSubmission } from '../../src/domain/index.js';
+import { commandFromSubmission, ledgerOnlyEventTypes } from '../../src/domain/index.js';
 import * as f from './support/fixtures.js';
 
 const submit = (e: { type: Parameters<typeof commandFromSubmission>[0]['type']; data: unknown; envelope: ReturnType<typeof f.envelopeFor> }) =>
@@ -22,7 +22,8 @@ describe('commandFromSubmission', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', field: 'data.lines' } });
   });
   it('refuses ledger-only events with their own code, naming the type field and why', () => {
-    for (const type of ['ExceptionRaised', 'ExceptionResolved'] as const) {
+    expect(ledgerOnlyEventTypes).toEqual(['ExceptionRaised', 'ExceptionResolved', 'IntegrationResent']);
+    for (const type of ledgerOnlyEventTypes) {
       expect(submit({ type, data: {}, envelope: f.envelopeFor(type) })).toMatchObject({
         ok: false, error: { code: 'LEDGER_ONLY_EVENT', field: 'type', message: expect.stringContaining('the ledger records those itself') },
       });

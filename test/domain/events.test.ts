@@ -3,8 +3,8 @@ import { envelopeSchema, eventDataSchemas, orderEventTypes, parseEventData } fro
 import * as f from './support/fixtures.js';
 
 describe('the event catalogue', () => {
-  it('has a schema for each of the 26 event types, named in the past tense', () => {
-    expect(orderEventTypes).toHaveLength(26);
+  it('has a schema for each of the 27 event types, named in the past tense', () => {
+    expect(orderEventTypes).toHaveLength(27);
     expect(Object.keys(eventDataSchemas)).toEqual([...orderEventTypes]);
   });
   it('accepts the payloads the fixtures build, for every fact kind', () => {
@@ -13,7 +13,7 @@ describe('the event catalogue', () => {
       f.allocated({ 1: 1 }), f.deallocated({ 1: 1 }), f.backordered({ 1: 1 }), f.releasedToWarehouse({ 1: 1 }),
       f.picked({ 1: 1 }), f.packed({ 1: 1 }), f.shipped({ 1: 1 }), f.shipmentReversed({ 1: 1 }), f.carrierStatus('X6'),
       f.delivered({ 1: 1 }), f.invoiced({ 1: 1 }), f.invoiceCancelled({ 1: 1 }), f.cancelled({ 1: 1 }),
-      f.returnAuthorized({ 1: 1 }), f.returnReceived({ 1: 1 }), f.creditMemo(1), f.closed(), f.acknowledged(),
+      f.returnAuthorized({ 1: 1 }), f.returnReceived({ 1: 1 }), f.creditMemo(1), f.closed(), f.acknowledged(), f.resent(),
     ];
     for (const e of samples) {
       expect(parseEventData(e.type, e.data)).toMatchObject({ ok: true });

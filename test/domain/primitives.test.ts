@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   amount, amountBounds, dateWindow, hasAtMostDecimals, isoDate, isoDateTime, isStorableText, lineNo, nonEmpty,
-  quantity, quantityBounds, recordedQuantity, storableText, textProblem,
+  quantity, quantityBounds, recordedQuantity, storableText, textProblem, toNonEmptyText,
 } from '../../src/domain/primitives.js';
 
 describe('validation primitives', () => {
@@ -72,5 +72,14 @@ describe('validation primitives', () => {
   it('keeps line numbers within the projections\u2019 integer columns', () => {
     expect(lineNo.safeParse(999_999).success).toBe(true);
     expect(lineNo.safeParse(2 ** 31).success).toBe(false);
+  });
+  it('makes any text one nonEmpty takes, keeping what it can', () => {
+    expect(toNonEmptyText('HTTP 500: no\u0000pe', 'x')).toBe('HTTP 500: no\uFFFDpe');
+    // A receiver's body cut inside a surrogate pair.
+    expect(toNonEmptyText('HTTP 502: \uD83D', 'x')).toBe('HTTP 502: \uFFFD');
+    expect(toNonEmptyText('   ', 'refused')).toBe('refused');
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 700 }), (text) => {
+      expect(nonEmpty.safeParse(toNonEmptyText(text, 'refused')).success).toBe(true);
+    }));
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayStatus, foldOrder, orderStatus, statusOfLine, type DomainEvent } from '../../src/domain/index.js';
+import { crmView, displayStatus, foldOrder, orderStatus, statusOfLine, type DomainEvent } from '../../src/domain/index.js';
 import * as f from './support/fixtures.js';
 import { given } from './support/given.js';
 
@@ -207,6 +207,22 @@ describe('IntegrationAcknowledged', () => {
     const before = foldOrder(base);
     const after = foldOrder([...base, f.acknowledged()]);
     expect({ ...after, processed: {} }).toEqual({ ...before, processed: {} });
+  });
+});
+
+describe('IntegrationResent', () => {
+  const history = [...base, f.shipped({ 1: 4 }), f.acknowledged()];
+  it('is recorded by the ledger, delivered or failed, without changing the order or what the CRM sees of it', () => {
+    for (const outcome of ['delivered', 'failed'] as const) {
+      given(...history).when(f.recordResend(f.resent(outcome))).then([f.resent(outcome)]);
+      const before = foldOrder(history);
+      const after = foldOrder([...history, f.resent(outcome)]);
+      expect({ ...after, processed: {} }).toEqual({ ...before, processed: {} });
+      expect(crmView(after)).toEqual(crmView(before));
+    }
+  });
+  it('is no fact a system may report', () => {
+    given(...history).when(f.recordResend(f.resent('delivered', { kind: 'CRM' }))).then({ code: 'NOT_OWNER' });
   });
 });
 

@@ -143,7 +143,7 @@ describe('the OpenAPI document of the whole service', () => {
   });
 
   it('refuses the ledger-only types with 422 LEDGER_ONLY_EVENT naming the field, and the document says why', async () => {
-    expect(doc.components.schemas.TransitionInput!.description).toContain(`but ExceptionRaised and ExceptionResolved: ${ledgerOnlyReason}`);
+    expect(doc.components.schemas.TransitionInput!.description).toContain(`but ExceptionRaised, ExceptionResolved and IntegrationResent: ${ledgerOnlyReason}`);
     const refusals = doc.paths['/v1/orders/{orderRef}/events']!.post!.responses['422'] as { description?: string };
     expect(refusals.description).toContain('LEDGER_ONLY_EVENT: Only the ledger records this event type');
     const erp = await keyOf(service, 'ERP', ['submit']);

@@ -3,7 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
 import { startIntegrations } from '../../src/integrations/startIntegrations.js';
 import { integrationPlugins } from '../../src/http/integrators/integrationPlugins.js';
+import { orderPlugins } from '../../src/http/orders/orderPlugins.js';
 import { createLogger } from '../../src/logger.js';
+import { LedgerMetrics } from '../../src/observability/metrics.js';
 import { tempPath } from '../support/tempFile.js';
 import { createTestDatabase } from '../support/testDatabase.js';
 import { appWith } from './support/feedApp.js';
@@ -22,7 +24,7 @@ describe('the integrations area in a service', () => {
     const file = await tempPath('integrators.json');
     await writeFile(file, JSON.stringify({ integrators: [{ name: 'wms-portal', url: receiver.url, secret: testSecret, types: ['OrderAccepted'] }] }));
     const integrations = await startIntegrations({ secrets: testSecrets, pool: db.pool, store, logger: createLogger('silent'), integratorsFile: file });
-    const { app, read } = await appWith(db.pool, integrationPlugins({ pool: db.pool, secrets: testSecrets, store }));
+    const { app, read } = await appWith(db.pool, integrationPlugins({ pool: db.pool, secrets: testSecrets, store, orders: orderPlugins({ pool: db.pool, store, metrics: new LedgerMetrics() }).service }));
     try {
       const [, accepted] = await anOrder(store, 'SV-1', 2);
       await waitFor('a delivery', () => receiver.accepted.length === 1);

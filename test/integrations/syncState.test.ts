@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../src/eventstore/EventStore.js';
-import { resendOrders } from '../../src/integrations/resendOrders.js';
+import { verifyLog } from '../../src/eventstore/postgres/verifyLog.js';
 import { syncRoutes } from '../../src/http/sync/syncRoutes.js';
 import { waitUntilCaughtUp } from '../../src/projections/projectionStatus.js';
 import { createReportingApp } from '../projections/support/reportingApp.js';
@@ -14,8 +14,8 @@ import { startWebhookReceiver, waitFor, type WebhookReceiver } from './support/w
 import { everyPage } from '../support/everyPage.js';
 import { testSecrets } from '../support/testSecrets.js';
 
-const ctx = await createReportingApp(({ pool, store }) => [syncRoutes({ pool, store, secrets: testSecrets })]);
-const { app, db, store, runner, readKey } = ctx;
+const ctx = await createReportingApp(({ pool, store, orders }) => [syncRoutes({ pool, store, orders, secrets: testSecrets })]);
+const { app, db, store, runner, readKey, adminKey } = ctx;
 const integrators = new IntegratorRepository(db.pool, testSecrets);
 const lines = [{ lineNo: 1, qty: 10, price: 12.5 }, { lineNo: 2, qty: 4, price: 100 }];
 const orderKeys = ['SY-1', 'SY-2', 'SY-3', 'SY-4', 'SY-5'];
@@ -83,11 +83,40 @@ describe('the sync state of an integrator whose receiver misses some orders', ()
     expect(unknown.statusCode).toBe(404);
   });
 
-  it('brings the missed orders in step by re-sending their current state, and records who asked and why', async () => {
+  const resend = async (orderKeys: string[], reason: string) => {
+    const response = await app.inject({
+      method: 'POST', url: '/v1/sync/resend', headers: { authorization: `Bearer ${adminKey}`, 'x-correlation-id': 'resend-1' },
+      payload: { system: name, orderKeys, reason },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json();
+  };
+  const history = async (orderKey: string) => {
+    const response = await app.inject({ method: 'GET', url: `/v1/orders/${orderKey}/history`, headers: { authorization: `Bearer ${adminKey}` } });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json() as { verification: { ok: boolean; checked: number }; events: { type: string; revision: number; system: unknown; actor: unknown; correlationId: string; data: Record<string, unknown> }[] };
+  };
+
+  it('records a re-send the receiver still refuses in the order\'s history, and the order stays failing', async () => {
+    const body = await resend(['SY-2'], 'try before the fix');
+    expect(body.results).toEqual([{ orderKey: 'SY-2', outcome: 'failed', error: expect.stringMatching(/^HTTP 500/) }]);
+    const { verification, events } = await history('SY-2');
+    expect(verification).toEqual({ ok: true, checked: 4 });
+    expect(events[3]).toMatchObject({
+      type: 'IntegrationResent', revision: 3, system: { kind: 'LEDGER', instance: 'order-ledger' }, correlationId: 'resend-1',
+      actor: { type: 'USER', id: expect.stringMatching(/^ADMIN:/) },
+      data: { integrator: name, eventIds: [recorded.get('SY-2')![2]!.id], outcome: 'failed', error: expect.stringMatching(/^HTTP 500/), reason: 'try before the fix' },
+    });
+    await waitUntilCaughtUp(runner);
+    const { items: orders } = await get(`/v1/sync/${name}/orders`);
+    expect(orders.map((o: { orderKey: string; state: string }) => [o.orderKey, o.state]).sort()).toEqual([['SY-2', 'failing'], ['SY-4', 'failing']]);
+  });
+
+  it('brings the missed orders in step by re-sending their current state, each re-send an event of its order', async () => {
     receiver.answer = () => 204;
     const sentBefore = receiver.accepted.length;
-    const result = await resendOrders({ pool: db.pool, store, secrets: testSecrets }, name, ['SY-2', 'SY-4', 'NOPE'], 'ADMIN:test', 'receiver was down');
-    expect(result).toEqual({ ok: true, results: [
+    const body = await resend(['SY-2', 'SY-4', 'NOPE'], 'receiver was down');
+    expect(body).toEqual({ system: name, results: [
       { orderKey: 'SY-2', outcome: 'delivered', eventIds: [recorded.get('SY-2')![2]!.id] },
       { orderKey: 'SY-4', outcome: 'delivered', eventIds: [recorded.get('SY-4')![2]!.id] },
       { orderKey: 'NOPE', outcome: 'not_found' },
@@ -95,15 +124,30 @@ describe('the sync state of an integrator whose receiver misses some orders', ()
     const resent = receiver.received.slice(-2).map((r) => JSON.parse(r.body).data);
     expect(resent.map((view) => [view.orderKey, view.lastMilestone.type])).toEqual([['SY-2', 'SHIPPED'], ['SY-4', 'SHIPPED']]);
     expect(receiver.accepted.length).toBe(sentBefore + 2);
+    await waitUntilCaughtUp(runner);
     const { items: systems } = await get('/v1/sync');
     expect(systems[0]).toMatchObject({ system: name, state: 'in_step', inStep: 5, failing: 0, valueAtRisk: 0 });
-    const { rows } = await db.pool.query(`SELECT order_key, outcome, actor, reason FROM integration.resends ORDER BY id`);
-    expect(rows).toEqual([
-      { order_key: 'SY-2', outcome: 'delivered', actor: 'ADMIN:test', reason: 'receiver was down' },
-      { order_key: 'SY-4', outcome: 'delivered', actor: 'ADMIN:test', reason: 'receiver was down' },
-    ]);
+    // The order's sync view: the ledger's head is its last business event, which the system now reflects.
+    const sy2 = await get('/v1/orders/SY-2/sync');
+    expect(sy2.ledger).toMatchObject({ revision: 2, lastMilestone: 'SHIPPED' });
+    expect(sy2.systems).toEqual([expect.objectContaining({ system: name, state: 'in_step', headRevision: 2, reflectedRevision: 2, reflectedMilestone: 'SHIPPED' })]);
+    for (const [orderKey, revision] of [['SY-2', 4], ['SY-4', 3]] as const) {
+      const { verification, events } = await history(orderKey);
+      expect(verification).toEqual({ ok: true, checked: revision + 1 });
+      expect(events.at(-1)).toMatchObject({
+        type: 'IntegrationResent', revision, system: { kind: 'LEDGER' }, actor: { type: 'USER', id: expect.stringMatching(/^ADMIN:/) },
+        data: { integrator: name, eventIds: [recorded.get(orderKey)![2]!.id], outcome: 'delivered', reason: 'receiver was down' },
+      });
+      expect(events.at(-1)!.data).not.toHaveProperty('reconciliationId');
+    }
+    const audit = await db.pool.query(`SELECT order_key, stream_version::int, actor_id FROM reporting.audit_trail WHERE event_type = 'IntegrationResent' ORDER BY position`);
+    expect(audit.rows.map((r) => [r.order_key, r.stream_version])).toEqual([['SY-2', 3], ['SY-2', 4], ['SY-4', 3]]);
     const parked = await db.pool.query(`SELECT count(*)::int AS open FROM integration.parked_events WHERE integrator = $1 AND state = 'parked'`, [name]);
     expect(parked.rows[0].open).toBe(0);
+    expect((await verifyLog(db.pool)).broken).toEqual([]);
+    // Its run does not send the re-send records back: nothing more reaches the receiver.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.accepted.length).toBe(sentBefore + 2);
   });
 
   it('reports a paused integrator behind on the orders recorded since, with the gap\'s start', async () => {

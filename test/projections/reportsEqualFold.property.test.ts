@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isSyncRecord } from '../../src/domain/events.js';
 import { foldOrder } from '../../src/domain/foldOrder.js';
 import { orderStatus } from '../../src/domain/orderStatus.js';
 import type { EventStore } from '../../src/eventstore/EventStore.js';
@@ -27,7 +28,7 @@ async function directView(store: EventStore, orderKey: string): Promise<OrderVie
   let lastRecordedAt = new Date(0);
   for await (const recorded of store.readStream(orderStreamId(orderKey))) {
     const found = orderEventOf(recorded);
-    if (!found || found.event.type === 'IntegrationAcknowledged') continue;
+    if (!found || isSyncRecord(found.event.type)) continue;
     events.push(found.event);
     lastRecordedAt = recorded.recordedAt;
   }

@@ -30,6 +30,13 @@ describe('reconciling a drifting CRM on loopback, then re-sending what it lost',
     return [...new Set(res.json!.items.map((d) => d.orderKey!))].sort();
   };
 
+  /** What the sync report says the CRM does not show (its acknowledgements behind). */
+  const behindOrders = async (): Promise<string[]> => {
+    const res = await client.getJson<{ items: { orderKey: string }[]; nextCursor: string | null }>(`/v1/sync/${driftingCrmName}/orders?limit=1000`, service.readerKey);
+    expect(res.json!.nextCursor).toBeNull();
+    return [...new Set(res.json!.items.map((o) => o.orderKey))].sort();
+  };
+
   beforeAll(async () => {
     db = await createTestDatabase(6);
     service = await startEmbeddedLedger({ databaseUrl: db.url, logLevel: 'silent' });
@@ -50,6 +57,7 @@ describe('reconciling a drifting CRM on loopback, then re-sending what it lost',
   it('finds exactly the orders whose latest delivery the CRM lost, and is in step once their state is re-sent', async () => {
     const missed = crm.receiver.missed();
     expect(missed.length).toBeGreaterThan(0);
+    expect(await behindOrders()).toEqual(missed);
     const before = await reconcile();
     expect(before.driftedOrders).toBe(missed.length);
     expect(await driftedOrders(before.id)).toEqual(missed);
@@ -59,11 +67,21 @@ describe('reconciling a drifting CRM on loopback, then re-sending what it lost',
     expect(resent.status, resent.body).toBe(200);
     const results = (JSON.parse(resent.body) as { results: { orderKey: string; outcome: string }[] }).results;
     expect(results.map((r) => [r.orderKey, r.outcome])).toEqual(missed.map((orderKey) => [orderKey, 'delivered']));
-    const { rows } = await db.pool.query(`SELECT order_key, outcome, reason FROM integration.resends WHERE integrator = $1 ORDER BY order_key`, [driftingCrmName]);
-    expect(rows).toEqual(missed.map((orderKey) => ({ order_key: orderKey, outcome: 'delivered', reason: `reconciliation ${before.id}: the CRM lost them` })));
+    for (const orderKey of missed) {
+      const history = await client.getJson<{ verification: { ok: boolean }; events: { type: string; system: { kind: string }; actor: { id: string }; data: unknown }[] }>(
+        `/v1/orders/${orderKey}/history`, service.adminKey);
+      expect(history.json!.verification.ok, orderKey).toBe(true);
+      // The CRM may have acknowledged what it was re-sent since: the record is the order's one IntegrationResent.
+      expect(history.json!.events.filter((e) => e.type === 'IntegrationResent'), orderKey).toEqual([expect.objectContaining({
+        system: expect.objectContaining({ kind: 'LEDGER' }), actor: expect.objectContaining({ id: expect.stringMatching(/^ADMIN:/) }),
+        data: expect.objectContaining({ integrator: driftingCrmName, outcome: 'delivered', reason: 'the CRM lost them', reconciliationId: before.id }),
+      })]);
+    }
 
-    await crm.receiver.settled();
+    await crm.settle();
     expect(crm.receiver.missed()).toEqual([]);
+    expect(await waitForProjections(client, service.readerKey, 60_000)).toBe(0);
+    expect(await behindOrders()).toEqual([]);
     const after = await reconcile();
     expect(after).toMatchObject({ driftedOrders: 0, drift: { missing_downstream: 0, status_mismatch: 0, quantity_mismatch: 0, value_mismatch: 0, missing_in_ledger: 0 } });
   });

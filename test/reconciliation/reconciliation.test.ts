@@ -5,7 +5,7 @@ import { createReportingApp } from '../projections/support/reportingApp.js';
 import { testSecrets } from '../support/testSecrets.js';
 import { csvHeader, ledgerSnapshot, seedOrders, toCsvText, toJsonLines, type SnapshotLine } from './support/reconciliationLedger.js';
 
-const t = await createReportingApp(({ pool, store }) => [reconciliationRoutes({ pool, store, secrets: testSecrets })]);
+const t = await createReportingApp(({ pool, store, orders }) => [reconciliationRoutes({ pool, store, orders, secrets: testSecrets })]);
 const { app, db } = t;
 const submit = { authorization: `Bearer ${t.systemKeys.CRM}` };
 const read = { authorization: `Bearer ${t.readKey}` };

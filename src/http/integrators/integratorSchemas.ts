@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const integratorSchema = z.object({
   name: z.string(),
   url: z.string(),
-  types: z.array(z.string()).nullable().describe('The event types it receives; null: every type.'),
+  types: z.array(z.string()).nullable().describe('The event types it receives; null: every type but the sync records (IntegrationAcknowledged, IntegrationResent).'),
   preset: z.string(),
   onFailure: z.string().describe('What a delivery that keeps failing does: park the event and go on, or stop.'),
   origin: z.string().describe('file (LEDGER_INTEGRATORS_FILE) or api.'),

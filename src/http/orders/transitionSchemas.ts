@@ -16,11 +16,12 @@ const { data: _data, ...envelopeShape } = transitionBodyShape;
 void _data;
 
 const submittable = orderEventTypes.filter((type) => !(ledgerOnlyEventTypes as readonly string[]).includes(type));
+const ledgerOnlyList = `${ledgerOnlyEventTypes.slice(0, -1).join(', ')} and ${ledgerOnlyEventTypes.at(-1)!}`;
 const memberOf = (type: OrderEventType) => z.strictObject({ type: z.literal(type), data: documentedEventData[type], ...envelopeShape });
 
 export const documentedTransition = byEventType({
   id: 'Transition', io: 'input', types: submittable, member: (type, data) => z.strictObject({ type, data, ...envelopeShape }),
-  description: `Any event type of the catalogue but ${ledgerOnlyEventTypes.join(' and ')}: ${ledgerOnlyReason}`,
+  description: `Any event type of the catalogue but ${ledgerOnlyList}: ${ledgerOnlyReason}`,
 });
 
 const orderKey = z.string().regex(orderKeyPattern).describe('The ledger\'s key for the new order.');

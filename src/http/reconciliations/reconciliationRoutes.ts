@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import { z } from 'zod';
+import { integrationResentData } from '../../domain/ledgerEvents.js';
 import type { EventStore } from '../../eventstore/EventStore.js';
 import type { Fetch } from '../../integrations/deliverWebhook.js';
 import { resendOrders } from '../../integrations/resendOrders.js';
@@ -11,15 +12,19 @@ import { driftKinds } from '../../reconciliation/compareSnapshot.js';
 import { maxSnapshotRows, reconcileSnapshot, SnapshotTooLarge } from '../../reconciliation/reconcileSnapshot.js';
 import { driftedOrderKeys, driftPage, listReconciliations, reconciliationSummary } from '../../reconciliation/reconciliationReports.js';
 import { UnreadableSnapshot, type SnapshotFormat } from '../../reconciliation/snapshotRows.js';
+import type { OrderService } from '../../orders/OrderService.js';
 import { actorOf } from '../auth/actorOf.js';
 import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
 import { loadPage, pageQuery, sendPage, setNextCursor, wantsCsv } from '../reports/reportReply.js';
+import { resendRecorder } from '../sync/resendRecorder.js';
 
 export interface ReconciliationRoutesOptions {
   readonly pool: pg.Pool;
   readonly secrets: SecretBox;
   readonly store: EventStore;
+  /** The write side, through which each re-send becomes an event of its order. */
+  readonly orders: OrderService;
   readonly fetch?: Fetch;
 }
 
@@ -119,9 +124,9 @@ export function reconciliationRoutes(options: ReconciliationRoutesOptions): Fast
     app.post('/v1/reconciliations/:id/resend', {
       config: { scope: 'admin', openapi: { examples: { restore: { summary: 'Re-send what the CRM shows wrong', value: { reason: 'CRM drift found by the nightly reconciliation' } } } } },
       schema: {
-        tags, summary: 'Have the integrator of the reconciled system send the current state of every drifted order now (recorded with the reason)',
+        tags, summary: 'Have the integrator of the reconciled system send the current state of every drifted order now (recorded in each order\'s history as IntegrationResent)',
         params: idParams,
-        body: z.object({ reason: z.string().trim().min(1).max(500) }),
+        body: z.object({ reason: integrationResentData.shape.reason.describe('Why: kept, with the reconciliation id, in the IntegrationResent event of each order.') }),
         response: {
           200: z.object({
             reconciliation: z.string(), system: z.string(),
@@ -135,8 +140,8 @@ export function reconciliationRoutes(options: ReconciliationRoutesOptions): Fast
       const summary = await reconciliationSummary(pool, id);
       if (!summary) return sendProblem(reply, problem('RECONCILIATION_NOT_FOUND', { detail: `No reconciliation has id ${id}.` }));
       const orderKeys = await driftedOrderKeys(pool, id);
-      const deps = { pool, store: options.store, secrets: options.secrets, ...(options.fetch ? { fetch: options.fetch } : {}) };
-      const result = await resendOrders(deps, summary.system, orderKeys, actorOf(request), `reconciliation ${id}: ${request.body.reason}`);
+      const deps = { pool, store: options.store, secrets: options.secrets, record: resendRecorder(options.orders, request), ...(options.fetch ? { fetch: options.fetch } : {}) };
+      const result = await resendOrders(deps, summary.system, orderKeys, { actor: actorOf(request), reason: request.body.reason, reconciliationId: id });
       if (!result.ok) return sendProblem(reply, problem('INTEGRATOR_NOT_FOUND', { detail: `No integrator is named ${summary.system}, the system reconciliation ${id} is of.` }));
       request.log.info({ reconciliation: id, integrator: summary.system, orders: orderKeys.length, actor: actorOf(request) }, 'drifted orders re-sent');
       return { reconciliation: id, system: summary.system, results: result.results };

@@ -4,8 +4,10 @@ import type pg from 'pg';
 import type { SecretBox } from '../../integrations/SecretBox.js';
 import { z } from 'zod';
 import type { EventStore } from '../../eventstore/EventStore.js';
+import { integrationResentData } from '../../domain/ledgerEvents.js';
 import { actorOf } from '../auth/actorOf.js';
 import { OrderAliases, parseOrderRef } from '../../orders/orderAliases.js';
+import type { OrderService } from '../../orders/OrderService.js';
 import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
 import type { Fetch } from '../../integrations/deliverWebhook.js';
@@ -14,11 +16,14 @@ import { orderSync, syncSystemList, systemOrderList } from '../../integrations/s
 import { keysetPage } from '../../projections/reports/keysetPage.js';
 import { currenciesOf } from '../../projections/reports/periodSummary.js';
 import { listResponses, pageQuery, pageSchema, sendPage, wantsCsv } from '../reports/reportReply.js';
+import { resendRecorder } from './resendRecorder.js';
 
 export interface SyncRoutesOptions {
   readonly pool: pg.Pool;
   readonly secrets: SecretBox;
   readonly store: EventStore;
+  /** The write side, through which each re-send becomes an event of its order. */
+  readonly orders: OrderService;
   readonly fetch?: Fetch;
 }
 
@@ -44,7 +49,7 @@ const orderSyncSchema = z.object({
 const resendBody = z.object({
   system: z.string().min(1).describe('The integrator to send through.'),
   orderKeys: z.array(z.string().min(1)).min(1).max(10_000),
-  reason: z.string().trim().min(1).max(500),
+  reason: integrationResentData.shape.reason.describe('Why: kept in the IntegrationResent event of each order.'),
 });
 const resendResponse = z.object({
   system: z.string(),
@@ -112,10 +117,11 @@ export function syncRoutes(options: SyncRoutesOptions): FastifyPluginAsync {
 
     app.post('/v1/sync/resend', {
       config: { scope: 'admin', openapi: { examples: { restore: { summary: 'Re-send an order after a restore downstream', value: { system: 'erp-webhook', orderKeys: ['WEB-1001'], reason: 'ERP restored from backup' } } } } },
-      schema: { tags, summary: 'Send the current state of these orders through an integrator now (recorded with the reason)', body: resendBody, response: { 200: resendResponse, ...problemResponses('INTEGRATOR_NOT_FOUND') } },
+      schema: { tags, summary: 'Send the current state of these orders through an integrator now (recorded in each order\'s history as IntegrationResent)', body: resendBody, response: { 200: resendResponse, ...problemResponses('INTEGRATOR_NOT_FOUND') } },
     }, async (request, reply) => {
       const { system, orderKeys, reason } = request.body;
-      const result = await resendOrders({ pool, store, secrets: options.secrets, ...(options.fetch ? { fetch: options.fetch } : {}) }, system, orderKeys, actorOf(request), reason);
+      const deps = { pool, store, secrets: options.secrets, record: resendRecorder(options.orders, request), ...(options.fetch ? { fetch: options.fetch } : {}) };
+      const result = await resendOrders(deps, system, orderKeys, { actor: actorOf(request), reason });
       if (!result.ok) return sendProblem(reply, problem('INTEGRATOR_NOT_FOUND', { detail: `No integrator is named ${system}.` }));
       request.log.info({ integrator: system, orders: orderKeys.length, actor: actorOf(request) }, 'orders re-sent');
       return { system, results: result.results };

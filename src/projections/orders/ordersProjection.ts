@@ -1,4 +1,4 @@
-import { orderEventTypes, type DomainEvent } from '../../domain/events.js';
+import { orderEventTypes, syncRecordEventTypes, type DomainEvent } from '../../domain/events.js';
 import { foldOrder } from '../../domain/foldOrder.js';
 import { initialOrderState, type OrderState } from '../../domain/orderState.js';
 import type { EventStore, RecordedEvent } from '../../eventstore/EventStore.js';
@@ -22,8 +22,8 @@ export interface OrdersProjectionSettings {
 /** Orders whose folded state a worker keeps in memory unless told otherwise (`LEDGER_PROJECTION_MEMORY_ORDERS`). */
 export const defaultMemoryOrders = 20_000;
 
-/** Consumer receipts change no report, and there are ~6 per order: not worth a fold. */
-export const ordersProjectionSkips: readonly string[] = ['IntegrationAcknowledged'];
+/** Sync records change no report (consumer receipts alone are ~6 per order): not worth a fold, and no row's record time moves for them. */
+export const ordersProjectionSkips: readonly string[] = syncRecordEventTypes;
 const ignored = new Set<string>(ordersProjectionSkips);
 
 /** The per-order read models, each a pure function of the folded OrderState. */

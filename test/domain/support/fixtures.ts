@@ -20,7 +20,7 @@ const defaultSystem: Record<OrderEventType, EmitterKind> = {
   ShipmentReversed: 'ERP', CarrierStatusUpdated: 'TMS', DeliveryConfirmed: 'TMS', InvoicePosted: 'ERP',
   InvoiceCancelled: 'ERP', LineCancelled: 'CRM', ReturnAuthorized: 'CRM', ReturnReceived: 'WMS',
   CreditMemoIssued: 'ERP', OrderClosed: 'ERP', IntegrationAcknowledged: 'CRM', ExceptionRaised: 'LEDGER',
-  ExceptionResolved: 'LEDGER',
+  ExceptionResolved: 'LEDGER', IntegrationResent: 'LEDGER',
 };
 
 /** By default events happen in catalogue order, one minute apart, from 10:00. */
@@ -126,6 +126,17 @@ export const acknowledged = (source?: Source) =>
   event('IntegrationAcknowledged', {
     consumer: 'crm-sync', eventIds: ['2ed6657d-e927-568b-95e1-2665a8aea6a2'], outcome: 'ACCEPTED', ackAt: '2025-03-04T08:01:00Z',
   }, source);
+
+export const resent = (outcome: 'delivered' | 'failed' = 'delivered', source?: Source) =>
+  event('IntegrationResent', {
+    integrator: 'crm-hook', eventIds: ['2ed6657d-e927-568b-95e1-2665a8aea6a2'], outcome, reason: 'CRM restored from backup',
+    ...(outcome === 'failed' ? { error: 'HTTP 503' } : { reconciliationId: '42' }),
+  }, source);
+
+/** The command the ledger issues to record `e`, a re-send. */
+export function recordResend(e: DomainEventOf<'IntegrationResent'>): Command {
+  return { type: 'RecordResend', orderKey, envelope: e.envelope, data: e.data };
+}
 
 /** The command that records `e` from its envelope's system. */
 export function fact(e: DomainEventOf<FactEvent['type']>): Command {

@@ -70,7 +70,7 @@ describe.skipIf(!existsSync(chromiumPath) && process.env.CI !== 'true')('the das
 
   beforeAll(async () => {
     expect(existsSync(chromiumPath), `no Chromium at ${chromiumPath}: apt-get install -y chromium`).toBe(true);
-    t = await createReportingApp(({ pool, store }) => [dashboardRoutes({ pool, store, livePollMs: 200 }), syncRoutes({ pool, store, secrets: testSecrets })]);
+    t = await createReportingApp(({ pool, store, orders }) => [dashboardRoutes({ pool, store, livePollMs: 200 }), syncRoutes({ pool, store, orders, secrets: testSecrets })]);
     url = await t.app.listen({ port: 0, host: '127.0.0.1' });
     // A seeded day in the last week, cut at now so some orders are still open.
     const start = new Date(Math.floor((Date.now() - 6 * dayMs) / dayMs) * dayMs);

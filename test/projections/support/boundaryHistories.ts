@@ -46,7 +46,7 @@ const kinds = [
   'OrderAccepted', 'OrderRejected', 'OrderLineChanged', 'HoldApplied', 'HoldReleased', 'InventoryAllocated', 'InventoryDeallocated',
   'LineBackordered', 'ReleasedToWarehouse', 'Picked', 'Packed', 'ShipmentConfirmed', 'ShipmentReversed', 'CarrierStatusUpdated',
   'DeliveryConfirmed', 'InvoicePosted', 'InvoiceCancelled', 'LineCancelled', 'ReturnAuthorized', 'ReturnReceived', 'CreditMemoIssued',
-  'OrderClosed', 'IntegrationAcknowledged', 'ExceptionRaised', 'ExceptionResolved',
+  'OrderClosed', 'IntegrationAcknowledged', 'ExceptionRaised', 'ExceptionResolved', 'IntegrationResent',
 ] as const satisfies readonly OrderEventType[];
 
 const step = fc.record({
@@ -124,5 +124,6 @@ function addStep(b: OrderEventBuilder, orderKey: string, h: BoundaryHistory, s: 
     case 'IntegrationAcknowledged': b.add(s.kind, { consumer: s.text, eventIds: [uuid(i)], targetRecordId: s.text, outcome: 'ACCEPTED', ackAt: s.at, message: s.text }, opts); break;
     case 'ExceptionRaised': b.add(s.kind, { exceptionId: uuid(s.doc), code: s.text, priority: s.qty * s.amount.amount * 3, currency: h.currency, message: s.text, eventId: uuid(9), lineNos: [l.lineNo] }, opts); break;
     case 'ExceptionResolved': b.add(s.kind, { exceptionId: uuid(s.doc), resolution: s.text, resolvedBy: s.text }, opts); break;
+    case 'IntegrationResent': b.add(s.kind, { integrator: s.text, eventIds: [uuid(i)], outcome: s.flag ? 'delivered' : 'failed', error: s.text, reason: s.text, reconciliationId: String(s.doc + 1) }, opts); break;
   }
 }

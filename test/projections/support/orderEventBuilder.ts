@@ -12,7 +12,7 @@ const emitter: Record<OrderEventType, EmitterKind> = {
   ReleasedToWarehouse: 'ERP', Picked: 'WMS', Packed: 'WMS', ShipmentConfirmed: 'WMS', ShipmentReversed: 'ERP',
   CarrierStatusUpdated: 'TMS', DeliveryConfirmed: 'TMS', InvoicePosted: 'ERP', InvoiceCancelled: 'ERP',
   LineCancelled: 'CRM', ReturnAuthorized: 'CRM', ReturnReceived: 'WMS', CreditMemoIssued: 'ERP', OrderClosed: 'ERP',
-  IntegrationAcknowledged: 'CRM', ExceptionRaised: 'LEDGER', ExceptionResolved: 'LEDGER',
+  IntegrationAcknowledged: 'CRM', ExceptionRaised: 'LEDGER', ExceptionResolved: 'LEDGER', IntegrationResent: 'LEDGER',
 };
 
 export interface EventOptions {

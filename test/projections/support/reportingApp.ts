@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { afterAll } from 'vitest';
 import { sourceSystemKinds, type SourceSystemKind } from '../../../src/domain/sourceSystems.js';
 import type { EventStore } from '../../../src/eventstore/EventStore.js';
+import type { OrderService } from '../../../src/orders/OrderService.js';
 import { createPostgresEventStore } from '../../../src/eventstore/postgres/PostgresEventStore.js';
 import { ApiKeyStore } from '../../../src/http/auth/ApiKeyStore.js';
 import { buildApp } from '../../../src/http/buildApp.js';
@@ -29,9 +30,9 @@ export interface ReportingApp {
 /**
  * The service as `main.ts` wires it, on a database of the file's own:
  * submissions, the running projections and the report routes, plus any
- * extra route plugins (the dashboard).
+ * extra route plugins (the dashboard), which may use the same write side.
  */
-export async function createReportingApp(extra: (deps: { pool: TestDatabase['pool']; store: EventStore; runner: ProjectionRunner }) => FastifyPluginAsync[] = () => []): Promise<ReportingApp> {
+export async function createReportingApp(extra: (deps: { pool: TestDatabase['pool']; store: EventStore; runner: ProjectionRunner; orders: OrderService }) => FastifyPluginAsync[] = () => []): Promise<ReportingApp> {
   const db = await createTestDatabase(20);
   const store = createPostgresEventStore({ pool: db.pool, pollIntervalMs: 50 });
   const keys = await ApiKeyStore.open(db.pool);
@@ -43,10 +44,10 @@ export async function createReportingApp(extra: (deps: { pool: TestDatabase['poo
   const metrics = new LedgerMetrics();
   const runner = new ProjectionRunner({ pool: db.pool, store, projections: allProjections(), logger });
   runner.start();
-  const { plugins } = orderPlugins({ pool: db.pool, store, metrics });
+  const { plugins, service } = orderPlugins({ pool: db.pool, store, metrics });
   const app = await buildApp({
     logger, pool: db.pool, store, keys, metrics,
-    plugins: [...plugins, reportRoutes({ pool: db.pool, runner }), ...extra({ pool: db.pool, store, runner })],
+    plugins: [...plugins, reportRoutes({ pool: db.pool, runner }), ...extra({ pool: db.pool, store, runner, orders: service })],
   });
   afterAll(async () => {
     await keys.stop();

@@ -1,3 +1,4 @@
+import { isSyncRecord } from '../../../src/domain/events.js';
 import { foldOrder } from '../../../src/domain/foldOrder.js';
 import { linesOf } from '../../../src/projections/orders/orderFacts.js';
 import { orderEventOf } from '../../../src/projections/orders/orderEventOf.js';
@@ -17,7 +18,7 @@ export async function directViews(store: EventStore): Promise<OrderView[]> {
   const byOrder = new Map<string, { events: Parameters<typeof foldOrder>[0] & unknown[]; last: Date }>();
   for (const recorded of await readWholeLog(store)) {
     const found = orderEventOf(recorded);
-    if (!found || found.event.type === 'IntegrationAcknowledged') continue;
+    if (!found || isSyncRecord(found.event.type)) continue;
     const entry = byOrder.get(found.orderKey) ?? { events: [], last: new Date(0) };
     entry.events.push(found.event);
     entry.last = recorded.recordedAt;
