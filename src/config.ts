@@ -43,6 +43,7 @@ export const configSchema = z.object({
   LEDGER_BODY_LIMIT_BYTES: positiveInt(5 * 1024 * 1024).describe('largest request body'),
   LEDGER_OWNERSHIP_FILE: optionalText.describe('JSON overrides of which system owns which transition'),
   LEDGER_INTEGRATORS_FILE: optionalText.describe('outbound integrators to load at start'),
+  LEDGER_ORDER_CACHE_ORDERS: z.coerce.number().int().min(0).default(5000).describe('folded orders the write side keeps in memory between submissions, least recently touched out first (0: none); a submission for one not held reads and folds its stream first'),
   LEDGER_PROJECTIONS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on').describe('off: this process does not keep the read models (another instance does)'),
   LEDGER_PROJECTION_PARTITIONS: z.coerce.number().int().positive().max(maxPartitions).default(1).describe('partitions each projection runs as, each a hash range of order streams with its own checkpoint and lock; the same in every process on the database, and changed only by a rebuild (docs/reporting.md)'),
   LEDGER_PROJECTION_MEMORY_ORDERS: positiveInt(20_000).describe('folded orders each projection worker (and a rebuild) keeps in memory; one not held is folded again from its stream'),
@@ -93,6 +94,8 @@ export interface Config {
   legacyApiKeysFile: string;
   maxBatchSize: number;
   maxInFlightAppends: number;
+  /** Folded orders the write side keeps between submissions (0: none). */
+  orderCacheOrders: number;
   /** The queueing delay the append gate holds by admitting fewer submissions at once. */
   appendLatencyTargetMs: number;
   /** Mean event-loop delay past which every API request is answered 503 at once. */
@@ -149,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     legacyApiKeysFile: path.join(dataDir, 'api-keys.json'),
     maxBatchSize: e.LEDGER_MAX_BATCH_SIZE,
     maxInFlightAppends: e.LEDGER_MAX_IN_FLIGHT_APPENDS,
+    orderCacheOrders: e.LEDGER_ORDER_CACHE_ORDERS,
     appendLatencyTargetMs: e.LEDGER_APPEND_LATENCY_TARGET_MS,
     maxEventLoopDelayMs: e.LEDGER_MAX_EVENT_LOOP_DELAY_MS,
     rateLimitPerMinute: e.LEDGER_RATE_LIMIT_PER_MINUTE,

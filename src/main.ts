@@ -83,7 +83,7 @@ export async function startService(config: Config, logger: Logger = createLogger
       // Printed once to the terminal, never through the logger: no secret reaches a log line.
       if (created.length > 0) process.stdout.write(formatNewKeys(created) + '\n');
     }
-    const orders = orderPlugins({ pool: database.pool, store, metrics, policy });
+    const orders = orderPlugins({ pool: database.pool, store, metrics, policy, cachedOrders: config.orderCacheOrders });
     // Transitions left waiting by a crash between an alias binding and their application.
     const redriven = await orders.service.redriveBound();
     if (redriven > 0) logger.info({ redriven }, 'applied transitions that waited under aliases already bound');

@@ -34,7 +34,7 @@ export interface OrderServiceDeps {
   metrics: WriteMetrics;
   policy?: DomainPolicy;
   maxAttempts?: number;
-  /** Orders whose folded state is kept between submissions (default 5,000; 0 disables). */
+  /** Orders whose folded state is kept between submissions (`LEDGER_ORDER_CACHE_ORDERS`; default 5,000; 0 disables). */
   cachedOrders?: number;
 }
 

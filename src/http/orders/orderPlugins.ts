@@ -11,7 +11,7 @@ import { UnmatchedQueue } from '../../orders/UnmatchedQueue.js';
 import { unmatchedRoutes } from '../unmatched/unmatchedRoutes.js';
 
 /** The order API (submissions, batches, state, history) wired onto one store. */
-export function orderPlugins(deps: { pool: pg.Pool; store: EventStore; metrics: LedgerMetrics; policy?: DomainPolicy }): { service: OrderService; plugins: FastifyPluginAsync[] } {
+export function orderPlugins(deps: { pool: pg.Pool; store: EventStore; metrics: LedgerMetrics; policy?: DomainPolicy; cachedOrders?: number }): { service: OrderService; plugins: FastifyPluginAsync[] } {
   const unmatched = new UnmatchedQueue(deps.pool);
   const service = new OrderService({
     store: deps.store,
@@ -19,6 +19,7 @@ export function orderPlugins(deps: { pool: pg.Pool; store: EventStore; metrics: 
     unmatched,
     metrics: deps.metrics,
     ...(deps.policy ? { policy: deps.policy } : {}),
+    ...(deps.cachedOrders !== undefined ? { cachedOrders: deps.cachedOrders } : {}),
   });
   return { service, plugins: [orderRoutes({ service, store: deps.store }), batchRoutes({ service }), unmatchedRoutes({ pool: deps.pool, queue: unmatched })] };
 }
