@@ -20,13 +20,12 @@ const itemSchema = z.strictObject({
   ...transitionBodyShape,
 });
 
-/** How many orders of one batch are worked on at once; items of one order stay in sequence. */
-const parallelOrders = 8;
-
 /**
  * `POST /v1/batches`: many transitions (an EDI file, an invoice run) in one
  * request. Each item is its own atomic append and gets its own answer;
- * items naming the same order are applied in the order given.
+ * items naming the same order are applied in the order given. Every order
+ * of the batch is worked on at once, so their appends share group commits
+ * instead of queueing behind one another.
  */
 export function batchRoutes({ service }: { service: OrderService }): FastifyPluginAsync {
   return async (base) => {
@@ -47,7 +46,7 @@ export function batchRoutes({ service }: { service: OrderService }): FastifyPlug
       const run = await app.ledger.gate.run(async () => {
         const results: BatchResult[] = new Array(items.length);
         const groups = groupBy(items.map((item, index) => ({ item, index })), ({ item }) => item.orderRef);
-        await forEachLimited([...groups.values()], parallelOrders, async (group) => {
+        await Promise.all([...groups.values()].map(async (group) => {
           for (const { item, index } of group) {
             const { orderRef, ...body } = item;
             const ref = parseOrderRef(orderRef);
@@ -63,7 +62,7 @@ export function batchRoutes({ service }: { service: OrderService }): FastifyPlug
               if (results[index].status >= 500) request.log.error({ err: error, item: index }, 'batch item failed');
             }
           }
-        });
+        }));
         return results;
       }, false);
       if (!run.admitted) return sendOverloaded(reply, metrics, 'Retry the batch after a second; accepted items will answer as duplicates.');
@@ -106,12 +105,4 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     else groups.set(k, [item]);
   }
   return groups;
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
