@@ -1,5 +1,5 @@
 import type { DomainEventOf } from './events.js';
-import { definedOnly, patchLine, reportLine } from './lineRecords.js';
+import { definedOnly, patchLine, reportLine, withLines } from './lineRecords.js';
 import type { OrderState, Stamp } from './orderState.js';
 import { isLater, latest } from './stamp.js';
 
@@ -25,19 +25,20 @@ export function applyOrderReceived(state: OrderState, event: DomainEventOf<'Orde
       milestones: { ...state.milestones, receivedAt: event.envelope.occurredAt },
     };
   }
-  for (const line of data.lines) {
-    const patch = definedOnly({
-      sku: line.sku,
-      uom: line.uom,
-      qty: line.qty,
-      unitListPrice: line.unitListPrice?.amount,
-      unitNetPrice: line.unitNetPrice.amount,
-      taxCode: line.taxCode,
-      requestedDate: line.requestedDate ?? data.requestedShipDate,
-    });
-    next = patchLine(next, line.lineNo, stamp.id, { stamp, patch }, true);
-  }
-  return next;
+  return withLines(next, (lines) => {
+    for (const line of data.lines) {
+      const patch = definedOnly({
+        sku: line.sku,
+        uom: line.uom,
+        qty: line.qty,
+        unitListPrice: line.unitListPrice?.amount,
+        unitNetPrice: line.unitNetPrice.amount,
+        taxCode: line.taxCode,
+        requestedDate: line.requestedDate ?? data.requestedShipDate,
+      });
+      patchLine(lines, line.lineNo, stamp.id, { stamp, patch }, true);
+    }
+  });
 }
 
 export function applyOrderDecision(
@@ -68,32 +69,34 @@ export function applyOrderDecision(
     };
   }
   if (event.type === 'OrderRejected') return next;
-  for (const line of event.data.lines) {
-    const patch = definedOnly({
-      unitNetPrice: line.confirmedPrice?.amount,
-      promisedShipDate: line.promisedShipDate,
-      shipFrom: line.shipFrom,
-    });
-    next = patchLine(reportLine(next, line, stamp), line.lineNo, stamp.id, { stamp, patch }, false);
-  }
-  return next;
+  return withLines(next, (lines) => {
+    for (const line of event.data.lines) {
+      const patch = definedOnly({
+        unitNetPrice: line.confirmedPrice?.amount,
+        promisedShipDate: line.promisedShipDate,
+        shipFrom: line.shipFrom,
+      });
+      reportLine(lines, line, stamp);
+      patchLine(lines, line.lineNo, stamp.id, { stamp, patch }, false);
+    }
+  });
 }
 
 export function applyOrderLineChanged(state: OrderState, event: DomainEventOf<'OrderLineChanged'>, stamp: Stamp): OrderState {
-  let next = state;
-  for (const line of event.data.lines) {
-    const patch = definedOnly({
-      sku: line.sku,
-      uom: line.uom,
-      qty: line.qty,
-      unitNetPrice: line.after.unitNetPrice?.amount,
-      requestedDate: line.after.requestedDate,
-      promisedShipDate: line.after.promisedShipDate,
-      shipFrom: line.after.shipFrom,
-    });
-    next = patchLine(next, line.lineNo, stamp.id, { stamp, patch }, true);
-  }
-  return next;
+  return withLines(state, (lines) => {
+    for (const line of event.data.lines) {
+      const patch = definedOnly({
+        sku: line.sku,
+        uom: line.uom,
+        qty: line.qty,
+        unitNetPrice: line.after.unitNetPrice?.amount,
+        requestedDate: line.after.requestedDate,
+        promisedShipDate: line.after.promisedShipDate,
+        shipFrom: line.after.shipFrom,
+      });
+      patchLine(lines, line.lineNo, stamp.id, { stamp, patch }, true);
+    }
+  });
 }
 
 export function applyOrderClosed(state: OrderState, event: DomainEventOf<'OrderClosed'>, stamp: Stamp): OrderState {

@@ -4,7 +4,7 @@ import { contributionOf } from './contributionOf.js';
 import { deriveLinesSince } from './deriveLines.js';
 import { eventLines, isSyncRecordEvent, type DomainEvent } from './events.js';
 import { submissionDigest } from './idempotency.js';
-import { reportLine } from './lineRecords.js';
+import { reportLine, withLines } from './lineRecords.js';
 import type { OrderState, Stamp } from './orderState.js';
 import { stampOf } from './stamp.js';
 
@@ -91,8 +91,9 @@ function apply(state: OrderState, event: DomainEvent, stamp: Stamp): OrderState 
 function applyDocument(state: OrderState, event: DomainEvent, stamp: Stamp): OrderState {
   const found = contributionOf(event, stamp.id);
   if (!found) return state;
-  let next = state;
-  for (const line of eventLines(event)) next = reportLine(next, line, stamp);
+  const next = withLines(state, (lines) => {
+    for (const line of eventLines(event)) reportLine(lines, line, stamp);
+  });
   const current = next.documents[found.key];
   const newer = !current
     || found.contribution.revision > current.revision

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalPayload } from './auditHash.js';
 
 /** The parts docs/domain.md §2 derives the idempotency key from. */
@@ -14,7 +14,7 @@ export interface IdempotencyParts {
 export function idempotencyKey(parts: IdempotencyParts): string {
   // Strings and a whole number: JSON.stringify writes exactly the canonical text.
   const encoded = JSON.stringify([parts.instance, parts.docType, parts.docId, parts.revision, parts.eventType]);
-  return createHash('sha256').update(encoded, 'utf8').digest('hex');
+  return hash('sha256', encoded, 'hex');
 }
 
 /** The namespace of every order-ledger event id (itself a v5 of 'order-ledger' in the URL namespace). */
@@ -25,7 +25,8 @@ const eventIdNamespaceBytes = uuidBytes(eventIdNamespace);
 /** A name-based UUID (version 5, SHA-1) per RFC 9562 §5.5. */
 export function uuidV5(name: string, namespace: string): string {
   const ns = namespace === eventIdNamespace ? eventIdNamespaceBytes : uuidBytes(namespace);
-  const bytes = createHash('sha1').update(ns).update(name, 'utf8').digest().subarray(0, 16);
+  // One-shot hashing (no Hash object) over the namespace bytes followed by the name's UTF-8.
+  const bytes = hash('sha1', Buffer.concat([ns, Buffer.from(name, 'utf8')]), 'buffer').subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
@@ -57,7 +58,7 @@ export function submissionDigest(type: string, data: unknown): string {
   if (cached?.type === type) return cached.digest;
   // canonicalJson({ type, data }) with the payload's own text, which the append reuses; keys in order (data < type).
   const text = data === undefined ? `{"type":${JSON.stringify(type)}}` : `{"data":${canonicalPayload(data)},"type":${JSON.stringify(type)}}`;
-  const digest = createHash('sha256').update(text, 'utf8').digest('hex');
+  const digest = hash('sha256', text, 'hex');
   if (cacheable) digests.set(data, { type, digest });
   return digest;
 }

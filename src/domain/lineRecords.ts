@@ -31,26 +31,33 @@ export function definedOnly(patch: { [K in keyof LineTerms]?: LineTerms[K] | und
   return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<LineTerms>;
 }
 
+/** A copy of the order's lines that one event's steps change in place: the map is copied once per event, not once per line. */
+export type LineDraft = Record<string, LineState>;
+
+/** Runs an event's line steps on one copy of the lines; untouched lines keep their identity. */
+export function withLines(state: OrderState, steps: (lines: LineDraft) => void): OrderState {
+  const lines: LineDraft = { ...state.lines };
+  steps(lines);
+  return { ...state, lines };
+}
+
 /** Records an order event's terms for a line. */
-export function patchLine(
-  state: OrderState,
-  lineNo: number,
-  eventId: string,
-  patch: TermPatch,
-  known: boolean,
-): OrderState {
-  const line = state.lines[String(lineNo)] ?? newLine(lineNo);
+export function patchLine(lines: LineDraft, lineNo: number, eventId: string, patch: TermPatch, known: boolean): void {
+  const key = String(lineNo);
+  const line = lines[key] ?? newLine(lineNo);
   const termPatches = { ...line.termPatches, [eventId]: patch };
   const updated = { ...line, known: line.known || known, termPatches };
-  return { ...state, lines: { ...state.lines, [String(lineNo)]: { ...updated, ...foldTerms(updated) } } };
+  lines[key] = { ...updated, ...foldTerms(updated) };
 }
 
 /** Notes a line a fact reports; the earliest report names its sku and uom until the order does. */
-export function reportLine(state: OrderState, line: { lineNo: number; sku: string; uom: string }, stamp: Stamp): OrderState {
-  const current = state.lines[String(line.lineNo)] ?? newLine(line.lineNo);
+export function reportLine(lines: LineDraft, line: { lineNo: number; sku: string; uom: string }, stamp: Stamp): void {
+  const key = String(line.lineNo);
+  const current = lines[key] ?? newLine(line.lineNo);
   if (current.reportedAs && compareStamps(current.reportedAs.stamp, stamp) <= 0) {
-    return state.lines[String(line.lineNo)] ? state : { ...state, lines: { ...state.lines, [String(line.lineNo)]: current } };
+    if (!lines[key]) lines[key] = current;
+    return;
   }
   const updated = { ...current, reportedAs: { sku: line.sku, uom: line.uom, stamp } };
-  return { ...state, lines: { ...state.lines, [String(line.lineNo)]: { ...updated, ...foldTerms(updated) } } };
+  lines[key] = { ...updated, ...foldTerms(updated) };
 }

@@ -1,4 +1,4 @@
-import { context, isSpanContextValid, ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
+import { context, INVALID_SPAN_CONTEXT, isSpanContextValid, ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
 
 /**
  * Spans of the ledger's own work (appends, group-commit statements,
@@ -11,6 +11,10 @@ export type { Span };
 const tracer = trace.getTracer('order-ledger');
 
 let stop: (() => Promise<void>) | undefined;
+/** Whether startTracing registered a provider; until then `inSpan` skips the API altogether. */
+let started = false;
+/** The span `inSpan` hands its work while tracing is off: records nothing. */
+const untraced = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /** Tracing is wanted when an OTLP endpoint is named (all signals, or traces alone). */
 export function tracingWanted(env: NodeJS.ProcessEnv): boolean {
@@ -20,6 +24,7 @@ export function tracingWanted(env: NodeJS.ProcessEnv): boolean {
 /** Called by startTracing with what flushes and stops the provider. */
 export function onTracingStop(flush: () => Promise<void>): void {
   stop = flush;
+  started = true;
 }
 
 /**
@@ -37,6 +42,8 @@ export async function stopTracing(waitMs = 2_000): Promise<void> {
 
 /** Runs `work` in a span of its own, a child of the active one; a throw marks the span failed. */
 export function inSpan<T>(name: string, attributes: Attributes, work: (span: Span) => Promise<T>): Promise<T> {
+  // Every append passes here: without a provider, no span object, context switch or attribute copy.
+  if (!started) return work(untraced);
   return tracer.startActiveSpan(name, { attributes }, (span) => ended(span, work));
 }
 
