@@ -49,6 +49,11 @@ const specColumns = `
 
 const from = 'integration.integrators i JOIN integration.integrator_checkpoints c USING (name)';
 
+/** The integrators as a list to page through (with the report lists' keyset pages), by name; rows are `IntegratorRecord`s. */
+export function integratorList() {
+  return { sql: `SELECT ${recordColumns} FROM ${from}`, params: [], keys: [{ expr: 'name', type: 'text' }] } as const;
+}
+
 /** The integrators and their checkpoints in `integration.*` (the supervisor, the admin API and the CLI share it). */
 export class IntegratorRepository {
   /** `secrets` seals and opens signing secrets; only writing a configuration and reading run specs need it. */

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { keysetPage, type Page, type PageRequest } from '../../projections/reports/keysetPage.js';
 import { keyIdOf, keyMatches, keyPattern, newKey, type ApiPrincipal, type ApiScope, type KeySystem, type StoredKey } from './apiKeyFormat.js';
 
 export interface ApiKeyStoreOptions {
@@ -16,6 +17,9 @@ export interface KeyAct {
   readonly at: string;
 }
 
+/** A key as the admin list shows it: neither the secret nor its hash, in any form. */
+export type ListedKey = Omit<StoredKey, 'secretSha256'>;
+
 interface KeyRow {
   id: string;
   system: KeySystem;
@@ -27,6 +31,7 @@ interface KeyRow {
 }
 
 const columns = 'id, system, scopes, secret_sha256, label, created_at, revoked_at';
+const listedColumns = 'id, system, scopes, label, created_at, revoked_at';
 
 /**
  * API keys in PostgreSQL (`ledger.api_keys`), shared by every instance on the
@@ -94,6 +99,16 @@ export class ApiKeyStore {
   async list(): Promise<StoredKey[]> {
     const { rows } = await this.pool.query<KeyRow>(`SELECT ${columns} FROM ledger.api_keys ORDER BY created_at, id`);
     return rows.map(toStoredKey);
+  }
+
+  /** A page of every key, revoked ones included, oldest first; the hash is not even read. */
+  async page(page: PageRequest): Promise<Page<ListedKey>> {
+    const found = await keysetPage(this.pool, {
+      sql: `SELECT ${listedColumns} FROM ledger.api_keys`,
+      params: [],
+      keys: [{ expr: 'created_at', type: 'timestamptz' }, { expr: 'id', type: 'text' }],
+    }, page);
+    return { ...found, items: found.items.map((row) => toListedKey(row as unknown as Omit<KeyRow, 'secret_sha256'>)) };
   }
 
   async acts(): Promise<KeyAct[]> {
@@ -175,8 +190,12 @@ export class ApiKeyStore {
 }
 
 function toStoredKey(row: KeyRow): StoredKey {
+  return { ...toListedKey(row), secretSha256: row.secret_sha256 };
+}
+
+function toListedKey(row: Omit<KeyRow, 'secret_sha256'>): ListedKey {
   return {
-    id: row.id, system: row.system, scopes: row.scopes, secretSha256: row.secret_sha256,
+    id: row.id, system: row.system, scopes: row.scopes,
     ...(row.label === null ? {} : { label: row.label }),
     createdAt: row.created_at.toISOString(),
     ...(row.revoked_at === null ? {} : { revokedAt: row.revoked_at.toISOString() }),

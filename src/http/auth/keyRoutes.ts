@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
 import { actorOf } from './actorOf.js';
-import { apiScopes, keySystems, type StoredKey } from './apiKeyFormat.js';
-import type { ApiKeyStore } from './ApiKeyStore.js';
+import { apiScopes, keySystems } from './apiKeyFormat.js';
+import type { ApiKeyStore, ListedKey } from './ApiKeyStore.js';
+import { listResponses, pageQuery, sendPage } from '../reports/reportReply.js';
 
 const tags = ['keys'];
 const keyView = z.object({
@@ -33,9 +34,17 @@ export function keyRoutes(keys: ApiKeyStore): FastifyPluginAsync {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
 
     app.get('/v1/keys', {
-      config: { scope: 'admin' },
-      schema: { tags, summary: 'Every API key, revoked ones included (never a secret)', response: { 200: z.object({ keys: z.array(keyView) }) } },
-    }, async () => ({ keys: (await keys.list()).map(view) }));
+      config: { scope: 'admin', openapi: { csv: true } },
+      schema: {
+        tags, summary: 'Every API key, revoked ones included, oldest first, a page at a time (never a secret or its hash)',
+        description: 'JSON, or CSV with Accept: text/csv, for an access review.',
+        querystring: z.object(pageQuery),
+        response: listResponses(keyView),
+      },
+    }, async (request, reply) => sendPage(request, reply, 'api-keys', async () => {
+      const page = await keys.page(request.query);
+      return { ...page, items: page.items.map(view) };
+    }));
 
     app.post('/v1/keys', {
       config: { scope: 'admin', openapi: { examples: { gateway: { summary: 'A key for the warehouse gateway', value: { system: 'WMS', scopes: ['submit', 'read'], label: 'DC-EAST scanner gateway' } } } } },
@@ -65,7 +74,7 @@ export function keyRoutes(keys: ApiKeyStore): FastifyPluginAsync {
   };
 }
 
-function view(record: StoredKey) {
+function view(record: ListedKey) {
   return {
     id: record.id, system: record.system, scopes: [...record.scopes], createdAt: record.createdAt,
     ...(record.label === undefined ? {} : { label: record.label }),

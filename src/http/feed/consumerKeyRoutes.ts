@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { actorOf } from '../auth/actorOf.js';
 import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
-import { ConsumerKeys, type ConsumerKeyBinding } from '../../integrations/ConsumerKeys.js';
+import { consumerKeyList, ConsumerKeys, type ConsumerKeyBinding } from '../../integrations/ConsumerKeys.js';
+import { keysetPage } from '../../projections/reports/keysetPage.js';
+import { listResponses, pageQuery, sendPage } from '../reports/reportReply.js';
 import { consumerNameParam } from './feedSchemas.js';
 
 const tags = ['feed'];
@@ -19,20 +21,23 @@ export function consumerKeyRoutes(pool: pg.Pool): FastifyPluginAsync {
     const app = fastify.withTypeProvider<ZodTypeProvider>();
 
     app.get('/v1/consumers/:name/keys', {
-      config: { scope: 'admin' },
-      schema: { tags, summary: 'The API keys bound to a consumer (they may store its checkpoint)', params: params.pick({ name: true }), response: { 200: z.object({ keys: z.array(bindingSchema) }) } },
-    }, async (request) => ({ keys: (await bindings.list(request.params.name)).map(view) }));
+      config: { scope: 'admin', openapi: { csv: true } },
+      schema: {
+        tags, summary: 'The API keys bound to a consumer (they may store its checkpoint), oldest binding first, a page at a time',
+        description: 'JSON, or CSV with Accept: text/csv.',
+        params: params.pick({ name: true }), querystring: z.object(pageQuery), response: listResponses(bindingSchema),
+      },
+    }, async (request, reply) => sendPage(request, reply, `consumer-${request.params.name}-keys`, () => keysetPage(pool, consumerKeyList(request.params.name), request.query)));
 
     app.put('/v1/consumers/:name/keys/:keyId', {
       config: { scope: 'admin' },
-      schema: { tags, summary: 'Bind an API key to a consumer: it may then store that consumer\'s checkpoint', params, response: { 200: z.object({ keys: z.array(bindingSchema) }), ...problemResponses('API_KEY_NOT_FOUND') } },
+      schema: { tags, summary: 'Bind an API key to a consumer: it may then store that consumer\'s checkpoint (binding it again answers the first binding)', params, response: { 200: bindingSchema, ...problemResponses('API_KEY_NOT_FOUND') } },
     }, async (request, reply) => {
       const { name, keyId } = request.params;
-      if (!(await bindings.bind(name, keyId, actorOf(request)))) {
-        return sendProblem(reply, problem('API_KEY_NOT_FOUND', { detail: `No active API key has the id ${keyId}.` }));
-      }
+      const binding = await bindings.bind(name, keyId, actorOf(request));
+      if (!binding) return sendProblem(reply, problem('API_KEY_NOT_FOUND', { detail: `No active API key has the id ${keyId}.` }));
       request.log.info({ consumer: name, keyId }, 'API key bound to consumer');
-      return { keys: (await bindings.list(name)).map(view) };
+      return view(binding);
     });
 
     app.delete('/v1/consumers/:name/keys/:keyId', {

@@ -10,7 +10,7 @@ import type { Fetch } from '../../integrations/deliverWebhook.js';
 import { actorOf } from '../auth/actorOf.js';
 import { positionParam } from '../feed/feedSchemas.js';
 import { integratorConfigSchema, integratorNamePattern } from '../../integrations/integratorConfig.js';
-import { IntegratorRepository, type IntegratorChange } from '../../integrations/IntegratorRepository.js';
+import { IntegratorRepository, integratorList, type IntegratorChange, type IntegratorRecord } from '../../integrations/IntegratorRepository.js';
 import { integratorStatus } from '../../integrations/integratorStatus.js';
 import { discardParkedEvent, retryParkedEvent, type ParkedActionResult } from '../../integrations/parkedEventActions.js';
 import { parkedEventList, type ParkedEvent } from '../../integrations/ParkedEventRepository.js';
@@ -48,9 +48,18 @@ export function integratorRoutes(options: IntegratorRoutesOptions): FastifyPlugi
     const app = fastify.withTypeProvider<ZodTypeProvider>();
 
     app.get('/v1/integrators', {
-      config: { scope: 'read' },
-      schema: { tags, summary: 'Integrators with status, checkpoint, lag, last error and breaker state', response: { 200: z.object({ integrators: z.array(integratorSchema) }) } },
-    }, async () => ({ integrators: await Promise.all((await integrators.list()).map((r) => integratorStatus(store, r))) }));
+      config: { scope: 'read', openapi: { csv: true } },
+      schema: {
+        tags, summary: 'Integrators with status, checkpoint, lag, last error and breaker state, by name, a page at a time',
+        description: 'JSON, or CSV with Accept: text/csv (the lag as JSON in one column).',
+        querystring: z.object(pageQuery),
+        response: listResponses(integratorSchema),
+      },
+    }, async (request, reply) => sendPage(request, reply, 'integrators', async () => {
+      const page = await keysetPage(options.pool, integratorList(), request.query);
+      const items = await Promise.all(page.items.map((row) => integratorStatus(store, row as unknown as IntegratorRecord)));
+      return { ...page, items: items.map((view) => ({ ...view })), columns: Object.keys(integratorSchema.shape) };
+    }));
 
     app.get('/v1/integrators/:name', {
       config: { scope: 'read' },

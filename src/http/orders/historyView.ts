@@ -49,14 +49,22 @@ const csvHeader = ['revision', 'position', 'event_id', 'type', 'system', 'instan
 type Verification = ReturnType<typeof verificationBody>;
 
 /**
+ * What a CSV row says of its link in the chain, by the event's index in the
+ * stream: `ok`, the reason at the first broken link, `unverified` after it,
+ * since nothing past a break can be trusted.
+ */
+export function chainLinkOf(verification: Verification): (index: number) => string {
+  const brokenAt = verification.ok ? Infinity : verification.brokenAt.index;
+  return (index) => (index < brokenAt ? 'ok' : index === brokenAt && !verification.ok ? verification.reason : 'unverified');
+}
+
+/**
  * The history as auditors file it. The chain's verdict travels in the body,
  * where a saved or forwarded file keeps it: `chain_verified` is the whole
- * history's, `chain_link` each row's (`ok`, the reason at the first broken
- * link, `unverified` after it, since nothing past a break can be trusted).
+ * history's, `chain_link` each row's (chainLinkOf).
  */
 export function historyCsv(entries: readonly HistoryEntry[], verification: Verification): string {
-  const brokenAt = verification.ok ? Infinity : verification.brokenAt.index;
-  const link = (index: number) => (index < brokenAt ? 'ok' : index === brokenAt && !verification.ok ? verification.reason : 'unverified');
+  const link = chainLinkOf(verification);
   return toCsv(csvHeader, entries.map((e, index) => [
     e.revision, e.position, e.eventId, e.type, e.system?.kind, e.system?.instance, e.actor?.type, e.actor?.id,
     e.occurredAt, e.receivedAt, e.recordedAt, e.correlationId, e.causationId,

@@ -16,7 +16,7 @@ import type { OrderService } from '../../orders/OrderService.js';
 import { actorOf } from '../auth/actorOf.js';
 import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
-import { loadPage, pageQuery, sendPage, setNextCursor, wantsCsv } from '../reports/reportReply.js';
+import { listResponses, pageQuery, pageSchema, sendPage, wantsCsv } from '../reports/reportReply.js';
 import { resendRecorder } from '../sync/resendRecorder.js';
 
 export interface ReconciliationRoutesOptions {
@@ -91,18 +91,17 @@ export function reconciliationRoutes(options: ReconciliationRoutesOptions): Fast
     });
 
     app.get('/v1/reconciliations', {
-      config: { scope: 'read' },
+      config: { scope: 'read', openapi: { csv: true } },
       schema: {
-        tags, summary: 'Stored reconciliations, newest first',
+        tags, summary: 'Stored reconciliations, newest first, a page at a time',
+        description: 'JSON, or CSV with Accept: text/csv (the drift counts as JSON in one column; the malformed rows are read with each reconciliation, not listed).',
         querystring: z.object({ system: z.string().min(1).max(100).optional(), ...page }),
-        response: { 200: z.object({ items: z.array(summarySchema), nextCursor: z.string().nullable() }), ...problemResponses('INVALID_CURSOR') },
+        response: listResponses(summarySchema),
       },
-    }, async (request, reply) => {
-      const found = await loadPage(reply, () => listReconciliations(pool, request.query));
-      if (found === undefined) return reply;
-      setNextCursor(reply, found.nextCursor);
-      return found;
-    });
+    }, async (request, reply) => sendPage(request, reply, 'reconciliations', async () => {
+      const found = await listReconciliations(pool, request.query);
+      return { ...found, items: found.items.map((summary) => ({ ...summary })), columns: Object.keys(summarySchema.shape).filter((c) => c !== 'malformed') };
+    }));
 
     app.get('/v1/reconciliations/:id', {
       config: { scope: 'read', openapi: { csv: true } },
@@ -110,7 +109,7 @@ export function reconciliationRoutes(options: ReconciliationRoutesOptions): Fast
         tags, summary: 'One reconciliation and a page of its drift rows (CSV of the drift rows with Accept: text/csv)',
         params: idParams,
         querystring: z.object({ kind: z.enum(driftKinds).optional(), ...page }),
-        response: { 200: summarySchema.extend({ items: z.array(driftRow), nextCursor: z.string().nullable() }), ...problemResponses('RECONCILIATION_NOT_FOUND', 'INVALID_CURSOR') },
+        response: { 200: summarySchema.extend(pageSchema(driftRow).shape), ...problemResponses('RECONCILIATION_NOT_FOUND', 'INVALID_CURSOR') },
       },
     }, async (request, reply) => {
       const { id } = request.params;
