@@ -99,7 +99,8 @@ describe('the OpenAPI document of the whole service', () => {
         if (!(path === '/ready' && status === '503')) expect(problem, `${method} ${path} ${status}`).toEqual({ schema: { $ref: '#/components/schemas/Problem' } });
       }
     }
-    for (const path of ['/v1/reports/summary', '/v1/reports/backlog', '/v1/exceptions', '/v1/unmatched', '/v1/parked', '/v1/sync', '/v1/sync/{system}/orders', '/v1/orders/{orderRef}/history']) {
+    for (const path of ['/v1/reports/summary', '/v1/reports/backlog', '/v1/exceptions', '/v1/unmatched', '/v1/parked', '/v1/sync', '/v1/sync/{system}/orders', '/v1/orders/{orderRef}/history',
+      '/v1/reports/orders/{orderKey}/timeline', '/v1/integrators', '/v1/keys', '/v1/consumers/{name}/keys']) {
       expect(Object.keys(doc.paths[path]!.get!.responses['200']!.content!), path).toEqual(['application/json', 'text/csv']);
     }
     const submit = doc.paths['/v1/orders']!.post!.responses;

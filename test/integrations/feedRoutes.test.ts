@@ -148,11 +148,17 @@ describe('named consumer checkpoints', () => {
     expect((await call('PUT', `/v1/consumers/wms-sync/keys/${keyId}`)).statusCode).toBe(403);
     expect((await call('PUT', '/v1/consumers/wms-sync/keys/nosuchkey000', undefined, admin)).json()).toMatchObject({ code: 'API_KEY_NOT_FOUND' });
     const bound = await call('PUT', `/v1/consumers/wms-sync/keys/${keyId}`, undefined, admin);
-    expect(bound.json()).toEqual({ keys: [{ consumer: 'wms-sync', keyId, boundBy: expect.stringMatching(/^ADMIN:/), boundAt: expect.any(String) }] });
+    const binding = { consumer: 'wms-sync', keyId, boundBy: expect.stringMatching(/^ADMIN:/), boundAt: expect.any(String) };
+    expect(bound.json()).toEqual(binding);
+    expect((await call('GET', '/v1/consumers/wms-sync/keys', undefined, admin)).json()).toEqual({ items: [binding], nextCursor: null });
+    const csv = await app.inject({ method: 'GET', url: '/v1/consumers/wms-sync/keys', headers: { authorization: `Bearer ${admin}`, accept: 'text/csv' } });
+    expect(csv.body.split('\r\n').slice(0, 2)).toEqual(['consumer,keyId,boundBy,boundAt', expect.stringMatching(new RegExp(`^wms-sync,${keyId},ADMIN:`))]);
+    const badCursor = await call('GET', '/v1/consumers/wms-sync/keys?cursor=bm90LW91cnM', undefined, admin);
+    expect([badCursor.statusCode, badCursor.json().code]).toEqual([400, 'INVALID_CURSOR']);
     expect((await call('PUT', '/v1/consumers/wms-sync/checkpoint', { position: written[1]!.position })).statusCode).toBe(200);
     expect((await call('DELETE', `/v1/consumers/wms-sync/keys/${keyId}`, undefined, admin)).statusCode).toBe(204);
     expect((await call('PUT', '/v1/consumers/wms-sync/checkpoint', { position: written[2]!.position })).statusCode).toBe(403);
-    expect((await call('GET', '/v1/consumers/wms-sync/keys', undefined, admin)).json()).toEqual({ keys: [] });
+    expect((await call('GET', '/v1/consumers/wms-sync/keys', undefined, admin)).json()).toEqual({ items: [], nextCursor: null });
     expect((await call('DELETE', `/v1/consumers/wms-sync/keys/${keyId}`, undefined, admin)).statusCode).toBe(404);
   });
 

@@ -69,7 +69,7 @@ describe('an event the receiver keeps refusing', () => {
     expect(lines.some((l) => l.includes('"level":50') && l.includes('integrator stopped'))).toBe(true);
     expect(lines.join('\n')).not.toContain('whsec_');
 
-    const listed = (await call('GET', '/v1/integrators')).json<{ integrators: { name: string }[] }>().integrators.find((i) => i.name === name);
+    const listed = (await call('GET', '/v1/integrators')).json<{ items: { name: string }[] }>().items.find((i) => i.name === name);
     expect(listed).toMatchObject({ status: 'stopped', checkpoint: events[0]!.position, lag: { events: 2 }, lastError: expect.stringContaining('HTTP 422') });
     expect(JSON.stringify(listed)).not.toContain('whsec_');
 

@@ -30,7 +30,7 @@ describe('the integrations area in a service', () => {
       await waitFor('a delivery', () => receiver.accepted.length === 1);
       expect(receiver.accepted).toEqual([accepted!.id]);
       const listed = await app.inject({ method: 'GET', url: '/v1/integrators', headers: { authorization: `Bearer ${read}` } });
-      expect(listed.json().integrators).toEqual([expect.objectContaining({ name: 'wms-portal', origin: 'file', status: 'running', types: ['OrderAccepted'] })]);
+      expect(listed.json().items).toEqual([expect.objectContaining({ name: 'wms-portal', origin: 'file', status: 'running', types: ['OrderAccepted'] })]);
       const feed = await app.inject({ method: 'GET', url: '/v1/feed?limit=1', headers: { authorization: `Bearer ${read}` } });
       expect(feed.json().events).toHaveLength(1);
       const docs = await app.inject({ method: 'GET', url: '/openapi.json' });

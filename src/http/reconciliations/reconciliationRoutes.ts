@@ -16,7 +16,7 @@ import type { OrderService } from '../../orders/OrderService.js';
 import { actorOf } from '../auth/actorOf.js';
 import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
-import { listResponses, pageQuery, pageSchema, sendPage, wantsCsv } from '../reports/reportReply.js';
+import { listResponses, loadPage, pageQuery, pageSchema, sendPage, setNextCursor, wantsCsv } from '../reports/reportReply.js';
 import { resendRecorder } from '../sync/resendRecorder.js';
 
 export interface ReconciliationRoutesOptions {
@@ -91,17 +91,18 @@ export function reconciliationRoutes(options: ReconciliationRoutesOptions): Fast
     });
 
     app.get('/v1/reconciliations', {
-      config: { scope: 'read', openapi: { csv: true } },
+      config: { scope: 'read' },
       schema: {
-        tags, summary: 'Stored reconciliations, newest first, a page at a time',
-        description: 'JSON, or CSV with Accept: text/csv (the drift counts as JSON in one column; the malformed rows are read with each reconciliation, not listed).',
+        tags, summary: 'Stored reconciliations, newest first',
         querystring: z.object({ system: z.string().min(1).max(100).optional(), ...page }),
         response: listResponses(summarySchema),
       },
-    }, async (request, reply) => sendPage(request, reply, 'reconciliations', async () => {
-      const found = await listReconciliations(pool, request.query);
-      return { ...found, items: found.items.map((summary) => ({ ...summary })), columns: Object.keys(summarySchema.shape).filter((c) => c !== 'malformed') };
-    }));
+    }, async (request, reply) => {
+      const found = await loadPage(reply, () => listReconciliations(pool, request.query));
+      if (found === undefined) return reply;
+      setNextCursor(reply, found.nextCursor);
+      return found;
+    });
 
     app.get('/v1/reconciliations/:id', {
       config: { scope: 'read', openapi: { csv: true } },

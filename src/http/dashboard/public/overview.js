@@ -7,10 +7,10 @@ async function load(filters) {
   const [summary, projections, integrators, sync] = await Promise.all([
     getJson(`/v1/reports/summary?${query}`),
     getEveryPage('/v1/projections?limit=1000'),
-    getJson('/v1/integrators').catch(() => ({ integrators: [] })),
+    getEveryPage('/v1/integrators?limit=1000').catch(() => ({ items: [] })),
     getEveryPage('/v1/sync?limit=1000').catch(() => null),
   ]);
-  return { summary, projections: projections.items, integrators: integrators.integrators, sync };
+  return { summary, projections: projections.items, integrators: integrators.items, sync };
 }
 
 function describe(s) {
