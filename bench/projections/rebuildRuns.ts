@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { START, type EventStore } from '../../src/eventstore/EventStore.js';
 import type { Projection } from '../../src/projections/Projection.js';
-import { rebuildProjection } from '../../src/projections/rebuild/rebuildProjection.js';
+import { rebuildProjections } from '../../src/projections/rebuild/rebuildProjection.js';
 import { withUsage, type ServerCpu, type Usage } from '../harness/usage.js';
 
 /** The rebuild's own page size (rebuildProjection's default batch). */
@@ -44,14 +44,13 @@ export async function readAllCeiling(context: RunContext): Promise<Run> {
 }
 
 /**
- * Rebuilds `projections` from zero, all at once (each its own rebuild, as
- * `order-ledger rebuild` runs one), each split in `partitions` hash ranges
- * built side by side (LEDGER_PROJECTION_PARTITIONS).
+ * Rebuilds `projections` from zero, all at once from one read of the log
+ * (as `order-ledger rebuild` runs them), each split in `partitions` hash
+ * ranges built side by side (LEDGER_PROJECTION_PARTITIONS).
  */
 export async function rebuildTogether(context: RunContext, projections: readonly Projection[], partitions: number, logEvents: number): Promise<Run> {
-  const { result, usage } = await withUsage(context.serverCpu, context.loadAverage, () => Promise.all(projections.map(async (projection) => {
-    const done = await rebuildProjection({ pool: context.pool, store: context.store, projection, memoryLimit: context.memoryLimit, partitions });
-    return [projection.name, done.applied] as const;
-  })));
-  return { events: logEvents, applied: Object.fromEntries(result), usage };
+  const { result, usage } = await withUsage(context.serverCpu, context.loadAverage, () => rebuildProjections({
+    pool: context.pool, store: context.store, projections, memoryLimit: context.memoryLimit, partitions,
+  }));
+  return { events: logEvents, applied: Object.fromEntries(result.map((r) => [r.projection, r.applied])), usage };
 }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
 import { allProjections } from '../../src/projections/allProjections.js';
-import { rebuildProjection } from '../../src/projections/rebuild/rebuildProjection.js';
+import { rebuildProjections } from '../../src/projections/rebuild/rebuildProjection.js';
 import type { SectionContext, SectionOutput } from '../harness/section.js';
 import { spreadOf } from '../harness/stats.js';
 import { loadOrders } from '../projections/loadOrders.js';
@@ -39,7 +39,7 @@ export async function runReconcileBench(context: SectionContext): Promise<Sectio
     const t0 = performance.now();
     await loadOrders(store, { events, window: 1000, writers: 16, log: context.log, lineScale: 5 });
     await pool.query('VACUUM ANALYZE ledger.events');
-    await Promise.all(allProjections().map((projection) => rebuildProjection({ pool, store, projection })));
+    await rebuildProjections({ pool, store, projections: allProjections() });
     await pool.query('VACUUM ANALYZE');
     context.log(`  ${events.toLocaleString('en')} events loaded and projected in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     const file = path.join(dir, 'snapshot.csv');

@@ -2,15 +2,16 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { createEventStore } from '../eventstore/createEventStore.js';
 import { allProjections } from '../projections/allProjections.js';
-import { rebuildProjection } from '../projections/rebuild/rebuildProjection.js';
+import { rebuildProjections } from '../projections/rebuild/rebuildProjection.js';
 import { openDatabase } from '../postgres/openDatabase.js';
 import { progressBar } from '../progressBar.js';
 import { exitWith } from './exitWith.js';
 
 /**
  * `order-ledger rebuild NAME…`: builds the next version of each named
- * projection (or all) from position zero, with a progress bar on stderr,
- * while the running service keeps serving the current version.
+ * projection (or all) from position zero, all of them from one read of the
+ * log, with a progress bar on stderr, while the running service keeps
+ * serving the current version.
  */
 export function registerRebuild(program: Command): void {
   program
@@ -31,15 +32,17 @@ export function registerRebuild(program: Command): void {
       try {
         // A rebuild from a log it cannot read would swap in empty tables.
         await store.checkSetup();
-        for (const projection of projections.filter((p) => names.length === 0 || names.includes(p.name))) {
-          const total = config.eventStoreConnectionString ? undefined : await countEvents(database.pool, projection.handles);
-          const bar = progressBar(process.stderr, projection.name, 'events');
-          const result = await rebuildProjection({
-            pool: database.pool, store, projection, batchSize: Number(options.batchSize), memoryLimit: config.projectionMemoryOrders, partitions: config.projectionPartitions, onProgress: (p) => bar.update(p.applied, total),
-          });
-          bar.stop();
-          console.log(`${projection.name}: version ${result.version}, ${result.applied} events in ${(result.elapsedMs / 1000).toFixed(1)} s`);
-        }
+        // Rebuilt together: one read of the log feeds every named projection.
+        const chosen = projections.filter((p) => names.length === 0 || names.includes(p.name));
+        const totals = config.eventStoreConnectionString ? undefined : await Promise.all(chosen.map((p) => countEvents(database.pool, p.handles)));
+        const total = totals?.every((n) => n !== undefined) ? totals.reduce<number>((a, n) => a + n!, 0) : undefined;
+        const applied = new Map<string, number>();
+        const bar = progressBar(process.stderr, chosen.map((p) => p.name).join(' + '), 'events');
+        const results = await rebuildProjections({
+          pool: database.pool, store, projections: chosen, batchSize: Number(options.batchSize), memoryLimit: config.projectionMemoryOrders, partitions: config.projectionPartitions,
+          onProgress: (p) => bar.update([...applied.set(p.projection, p.applied).values()].reduce((a, n) => a + n, 0), total),
+        }).finally(() => bar.stop());
+        for (const result of results) console.log(`${result.projection}: version ${result.version}, ${result.applied} events in ${(result.elapsedMs / 1000).toFixed(1)} s`);
       } finally {
         await store.close();
         await database.close();

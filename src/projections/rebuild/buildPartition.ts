@@ -1,10 +1,10 @@
 import type pg from 'pg';
-import type { EventStore, Position } from '../../eventstore/EventStore.js';
+import type { EventStore, Position, RecordedEvent } from '../../eventstore/EventStore.js';
 import { START } from '../../eventstore/EventStore.js';
 import type { StreamPartition } from '../../eventstore/streamPartition.js';
 import type { Applier, PreparedBatch, Projection, TableTargets } from '../Projection.js';
 
-/** One partition of a rebuild: its applier and how far it has come. */
+/** One partition of one projection's rebuild: its applier and how far it has come. */
 export interface PartitionBuild {
   readonly partition: StreamPartition;
   readonly applier: Applier;
@@ -13,65 +13,93 @@ export interface PartitionBuild {
   lastRecordedAt: Date | null;
 }
 
-export interface BuildSource {
-  readonly store: EventStore;
-  readonly projection: Projection;
-  /** Events per read and per transaction. */
-  readonly limit: number;
-  /** Set once any partition failed: the others stop at their next page. */
-  readonly abandoned: () => boolean;
-}
-
 export function startPartitionBuild(projection: Projection, store: EventStore, partition: StreamPartition, memoryLimit: number | undefined): PartitionBuild {
   const applier = projection.open({ store, writeBack: true, ...(memoryLimit === undefined ? {} : { memoryLimit }) });
   return { partition, applier, applied: 0, position: START, lastRecordedAt: null };
 }
 
+/** Where one projection's partition build writes, read by a reader it may share with other projections. */
+export interface BuildSink {
+  readonly projection: Projection;
+  readonly build: PartitionBuild;
+  readonly client: pg.ClientBase;
+  readonly tables: TableTargets;
+  /** Each batch in a transaction of its own (bulk load), or in the caller's (the swap's late events). */
+  readonly ownTransactions: boolean;
+  /** The projection failed here or in another of its partitions: it is left out from the next page on. */
+  failed(): boolean;
+  fail(error: unknown): void;
+}
+
 /**
- * Reads the partition's pages from where it stands to the readable end and
- * applies each (in its own transaction when `ownTransactions`), then writes
- * what the applier still holds. Three things overlap: the next page is read
- * while this one is folded, and folded while the one before is written (the
- * log and the build use separate connections).
+ * Reads one partition of the log, from where its sinks stand (all at the
+ * same position) to the readable end, ONCE for every sink: each projection
+ * gets the events it handles from the same page, so rebuilding several
+ * projections together reads and parses the log once. Per sink, a page is
+ * folded while the sink's previous page is written (each sink writes on its
+ * own connection), and the next page is read meanwhile. A sink whose
+ * projection fails is left out; the others go on. Then each sink writes
+ * what its applier still holds.
  */
-export async function buildToEnd(
-  client: pg.ClientBase, source: BuildSource, build: PartitionBuild, tables: TableTargets, ownTransactions: boolean, report: () => void,
-): Promise<void> {
-  const { store, projection, limit } = source;
-  const filter = {
-    ...(projection.handles === 'all' ? {} : { types: projection.handles }),
-    ...(build.partition.count > 1 ? { partition: build.partition } : {}),
-  };
-  let next = store.readAll({ after: build.position, limit, ...filter });
-  let writing: Promise<void> | undefined;
+export async function buildToEnd(store: EventStore, sinks: readonly BuildSink[], limit: number, report: () => void): Promise<void> {
+  const first = sinks[0];
+  if (first === undefined) return;
+  const partition = first.build.partition;
+  const types = sinks.some((s) => s.projection.handles === 'all') ? undefined : [...new Set(sinks.flatMap((s) => s.projection.handles as readonly string[]))];
+  const filter = { ...(types ? { types } : {}), ...(partition.count > 1 ? { partition } : {}) };
+  const wanted = new Map(sinks.map((s) => [s, s.projection.handles === 'all' ? undefined : new Set(s.projection.handles)]));
+  const writing = new Map<BuildSink, Promise<void>>();
+  const live = () => sinks.filter((s) => !s.failed());
+  let next = store.readAll({ after: first.build.position, limit, ...filter });
   try {
     for (;;) {
       const page = await next;
-      if (source.abandoned()) throw new Error('another partition of the rebuild failed');
+      if (live().length === 0) return;
       if (!page.isEnd) next = store.readAll({ after: page.nextPosition, limit, ...filter });
-      if (page.events.length > 0) {
-        const prepared = await build.applier.prepare(page.events);
-        await writing;
-        writing = writeOut(client, prepared, tables, ownTransactions);
+      for (const sink of live()) {
+        const only = wanted.get(sink);
+        const events = only === undefined ? page.events : page.events.filter((e) => only.has(e.type));
+        await feed(sink, events, writing);
+        sink.build.applied += events.length;
+        sink.build.position = page.nextPosition;
+        sink.build.lastRecordedAt = events.at(-1)?.recordedAt ?? sink.build.lastRecordedAt;
       }
-      build.applied += page.events.length;
-      build.position = page.nextPosition;
-      build.lastRecordedAt = page.events.at(-1)?.recordedAt ?? build.lastRecordedAt;
       report();
       if (page.isEnd) break;
     }
-    await writing;
-  } catch (error) {
+    await Promise.all(writing.values());
+    await Promise.all(live().map(async (sink) => {
+      try {
+        await writeOut(sink, sink.build.applier.flush?.());
+      } catch (error) {
+        sink.fail(error);
+      }
+    }));
+  } finally {
     next.catch(() => undefined);
-    writing?.catch(() => undefined);
-    throw error;
+    await Promise.all(writing.values());
   }
-  await writeOut(client, build.applier.flush?.(), tables, ownTransactions);
 }
 
-async function writeOut(client: pg.ClientBase, prepared: PreparedBatch | undefined, tables: TableTargets, ownTransaction: boolean): Promise<void> {
+/** Folds `events` for the sink, then writes them once its previous page is written; a failure fails the sink's projection only. */
+async function feed(sink: BuildSink, events: readonly RecordedEvent[], writing: Map<BuildSink, Promise<void>>): Promise<void> {
+  if (events.length === 0) return;
+  let prepared: PreparedBatch;
+  try {
+    prepared = await sink.build.applier.prepare(events);
+  } catch (error) {
+    sink.fail(error);
+    return;
+  }
+  await writing.get(sink);
+  if (sink.failed()) return;
+  writing.set(sink, writeOut(sink, prepared).catch((error: unknown) => sink.fail(error)));
+}
+
+async function writeOut(sink: BuildSink, prepared: PreparedBatch | undefined): Promise<void> {
   if (!prepared) return;
-  if (!ownTransaction) {
+  const { client, tables } = sink;
+  if (!sink.ownTransactions) {
     await prepared.write(client, tables);
     return prepared.committed();
   }

@@ -3,9 +3,9 @@ import type { EventStore, Position } from '../../eventstore/EventStore.js';
 import { partitionsOf } from '../../eventstore/streamPartition.js';
 import type { Projection } from '../Projection.js';
 import { tryLockRebuild, unlockRebuild } from '../runner/advisoryLock.js';
-import { buildToEnd, startPartitionBuild } from './buildPartition.js';
+import { buildToEnd, startPartitionBuild, type BuildSink, type PartitionBuild } from './buildPartition.js';
 import { ensureCheckpoints, lockProjectionCheckpoints, replaceCheckpoints } from '../runner/checkpoints.js';
-import { createBuildTables, dropSchema, rebuildSchemas } from './buildTables.js';
+import { createBuildTables, dropSchema, rebuildSchemas, type BuildTables } from './buildTables.js';
 import { swapTables } from './swapTables.js';
 
 export interface RebuildProgress {
@@ -50,56 +50,138 @@ export interface RebuildResult {
  * tables from the carried-over positions.
  */
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildResult> {
-  const { pool, projection } = options;
-  const client = await pool.connect();
+  const { projection, ...rest } = options;
+  const [result] = await rebuildProjections({ ...rest, projections: [projection] });
+  return result!;
+}
+
+export interface RebuildManyOptions extends Omit<RebuildOptions, 'projection'> {
+  readonly projections: readonly Projection[];
+}
+
+/** One projection's rebuild: its lock, build schema and partition builders. */
+interface Plan {
+  readonly projection: Projection;
+  readonly client: pg.PoolClient;
+  readonly version: number;
+  readonly schemas: { build: string; retired: string };
+  built?: BuildTables;
+  builds: PartitionBuild[];
+  failure?: { error: unknown };
+}
+
+/**
+ * Rebuilds several projections at once, as `rebuildProjection` rebuilds
+ * one, reading the log once for all of them: per partition one reader whose
+ * pages feed every projection's builder (each takes the event types it
+ * handles). Each projection swaps on its own once built; one that fails
+ * (an event it cannot apply) is dropped and named, the others swap in.
+ * Throws after the others swapped when any failed.
+ */
+export async function rebuildProjections(options: RebuildManyOptions): Promise<RebuildResult[]> {
+  const started = Date.now();
+  const plans: Plan[] = [];
   try {
-    if (!(await tryLockRebuild(client, projection.name))) throw new Error(`A rebuild of ${projection.name} is already running`);
-    try {
-      return await build(client, options);
-    } finally {
-      await unlockRebuild(client, projection.name);
+    for (const projection of options.projections) plans.push(await lockAndPlan(options, projection));
+    const limit = options.batchSize ?? 10_000;
+    const report = (plan: Plan) => options.onProgress?.(progressOf(plan, started));
+    await bulkLoad(options, plans, limit, report);
+    // One swap at a time: views read the tables of several projections, and two swaps re-creating them would deadlock.
+    const failed: { name: string; error: unknown }[] = [];
+    for (const plan of plans) {
+      try {
+        await swapIn(options.store, plan, limit, () => report(plan));
+      } catch (error) {
+        failed.push({ name: plan.projection.name, error });
+      }
     }
+    if (failed.length === 1 && plans.length === 1) throw failed[0]!.error;
+    if (failed.length > 0) {
+      const named = failed.map((f) => `${f.name}: ${f.error instanceof Error ? f.error.message : String(f.error)}`).join('; ');
+      throw new AggregateError(failed.map((f) => f.error), `rebuild failed for ${named}`);
+    }
+    return plans.map((plan) => ({ ...progressOf(plan, started), version: plan.version, elapsedMs: Date.now() - started }));
   } finally {
-    client.release();
+    for (const plan of plans) {
+      await unlockRebuild(plan.client, plan.projection.name).catch(() => undefined);
+      plan.client.release();
+    }
   }
 }
 
-async function build(client: pg.PoolClient, options: RebuildOptions): Promise<RebuildResult> {
-  const { projection, pool, store } = options;
-  const started = Date.now();
-  const live = await ensureCheckpoints(client, projection.name, projection.version, options.partitions ?? 1);
-  const version = Math.max(...live.map((c) => c.version + 1), projection.version);
-  const partitions = partitionsOf(options.partitions ?? live[0]!.partitions);
-  const schemas = rebuildSchemas(projection, version);
-  const built = await createBuildTables(client, projection, schemas.build);
-  const builds = partitions.map((partition) => startPartitionBuild(projection, store, partition, options.memoryLimit));
-  let failed = false;
-  const source = { store, projection, limit: options.batchSize ?? 10_000, abandoned: () => failed };
-  const progress = (): RebuildProgress => ({
-    projection: projection.name, applied: builds.reduce((n, b) => n + b.applied, 0),
-    position: builds.map((b) => b.position).reduce((a, b) => (b < a ? b : a)), elapsedMs: Date.now() - started,
-  });
-  const report = () => options.onProgress?.(progress());
+async function lockAndPlan(options: RebuildManyOptions, projection: Projection): Promise<Plan> {
+  const client = await options.pool.connect();
+  let locked = false;
   try {
-    // The bulk of the log: every partition at once, each on a connection of its own, into tables no one reads yet.
-    await Promise.all(builds.map(async (partition) => {
-      const own = await pool.connect();
-      try {
-        await buildToEnd(own, source, partition, built.tables, true, report);
-      } catch (error) {
-        failed = true;
-        throw error;
-      } finally {
-        own.release();
+    locked = await tryLockRebuild(client, projection.name);
+    if (!locked) throw new Error(`A rebuild of ${projection.name} is already running`);
+    const live = await ensureCheckpoints(client, projection.name, projection.version, options.partitions ?? 1);
+    const version = Math.max(...live.map((c) => c.version + 1), projection.version);
+    const partitions = partitionsOf(options.partitions ?? live[0]!.partitions);
+    const builds = partitions.map((partition) => startPartitionBuild(projection, options.store, partition, options.memoryLimit));
+    return { projection, client, version, schemas: rebuildSchemas(projection, version), builds };
+  } catch (error) {
+    if (locked) await unlockRebuild(client, projection.name).catch(() => undefined);
+    client.release();
+    throw error;
+  }
+}
+
+/** The bulk of the log, into tables no one reads yet: one reader per partition (and partition count) for every projection, each builder writing on a connection of its own. */
+async function bulkLoad(options: RebuildManyOptions, plans: Plan[], limit: number, report: (plan: Plan) => void): Promise<void> {
+  const clients: pg.PoolClient[] = [];
+  try {
+    const readers = new Map<string, BuildSink[]>();
+    for (const plan of plans) {
+      plan.built = await createBuildTables(plan.client, plan.projection, plan.schemas.build);
+      for (const build of plan.builds) {
+        const client = await options.pool.connect();
+        clients.push(client);
+        const sink: BuildSink = {
+          projection: plan.projection, build, client, tables: plan.built.tables, ownTransactions: true,
+          failed: () => plan.failure !== undefined,
+          fail: (error) => { plan.failure ??= { error }; },
+        };
+        const key = `${build.partition.index}/${build.partition.count}`;
+        readers.set(key, [...(readers.get(key) ?? []), sink]);
       }
-    }));
-    await built.createIndexes(client);
+    }
+    const byName = new Map(plans.map((p) => [p.projection.name, p]));
+    // A reader that fails (the log could not be read) fails every projection it feeds; the other partitions of those stop at their next page.
+    await Promise.all([...readers.values()].map((sinks) => buildToEnd(options.store, sinks, limit, () => {
+      for (const sink of sinks) report(byName.get(sink.projection.name)!);
+    }).catch((error: unknown) => {
+      for (const sink of sinks) sink.fail(error);
+    })));
+  } catch (error) {
+    for (const plan of plans) plan.failure ??= { error };
+  } finally {
+    for (const client of clients) client.release();
+  }
+}
+
+/** Indexes, then in one transaction: the late events of every partition, the table swap and the checkpoints. */
+async function swapIn(store: EventStore, plan: Plan, limit: number, report: () => void): Promise<void> {
+  const { client, projection, schemas } = plan;
+  try {
+    if (plan.failure) throw plan.failure.error;
+    await plan.built!.createIndexes(client);
     await client.query('BEGIN');
     await lockProjectionCheckpoints(client, projection.name);
     // Events that arrived during the build; the live workers wait on their checkpoint rows meanwhile.
-    for (const partition of builds) await buildToEnd(client, source, partition, built.tables, false, report);
+    for (const build of plan.builds) {
+      const sink: BuildSink = {
+        projection, build, client, tables: plan.built!.tables, ownTransactions: false,
+        failed: () => plan.failure !== undefined,
+        fail: (error) => { plan.failure ??= { error }; },
+      };
+      await buildToEnd(store, [sink], limit, report);
+      // Set by the sink meanwhile (TypeScript still sees the check above).
+      const failure = plan.failure as Plan['failure'];
+      if (failure) throw failure.error;
+    }
     await swapTables(client, projection, schemas.build, schemas.retired);
-    await replaceCheckpoints(client, projection.name, version, builds);
+    await replaceCheckpoints(client, projection.name, plan.version, plan.builds);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -107,6 +189,13 @@ async function build(client: pg.PoolClient, options: RebuildOptions): Promise<Re
     throw error;
   }
   report();
-  const { applied, position } = progress();
-  return { projection: projection.name, version, applied, position, elapsedMs: Date.now() - started };
+}
+
+function progressOf(plan: Plan, started: number): RebuildProgress {
+  return {
+    projection: plan.projection.name,
+    applied: plan.builds.reduce((n, b) => n + b.applied, 0),
+    position: plan.builds.map((b) => b.position).reduce((a, b) => (b < a ? b : a)),
+    elapsedMs: Date.now() - started,
+  };
 }
