@@ -20,14 +20,19 @@ export function evolve(state: OrderState, event: DomainEvent): OrderState {
  * documents and terms, which no `apply*` step reads. Either way only the
  * lines the events touched are derived again (`deriveLinesSince`).
  */
-export function evolveAll(state: OrderState, events: Iterable<DomainEvent>): OrderState {
+export function evolveAll(state: OrderState, events: Iterable<DomainEvent>, options: FoldOptions = {}): OrderState {
   let next = state;
   let derive = false;
   for (const event of events) {
-    next = record(next, event);
+    next = options.memo === false ? apply(next, event, stampOf(event)) : record(next, event);
     derive ||= changesLines(event);
   }
   return derive ? deriveLinesSince(state, next) : next;
+}
+
+export interface FoldOptions {
+  /** false: leave `processed` (the idempotency memo) as it is; only `decide` reads it (default true). */
+  readonly memo?: boolean;
 }
 
 /** Records the event (documents, terms, overlays, idempotency memo) without deriving the lines. */

@@ -66,7 +66,7 @@ function ordersApplier(context: ApplyContext, models: readonly OrderRowModel[]):
       const folded = new Map<string, Remembered>();
       for (const [orderKey, group] of touched) {
         const before = memory.get(orderKey)?.state ?? await foldFromStream(context.store, group.first);
-        const next: Remembered = { state: withoutMemo(foldOrder(group.events, before)), lastRecordedAt: group.lastRecordedAt, dirty: writeBack };
+        const next: Remembered = { state: foldOrder(group.events, before, withoutMemo), lastRecordedAt: group.lastRecordedAt, dirty: writeBack };
         folded.set(orderKey, next);
         if (layer) layer.set(orderKey, next);
         else memory.put(orderKey, next);
@@ -80,10 +80,8 @@ function ordersApplier(context: ApplyContext, models: readonly OrderRowModel[]):
   };
 }
 
-/** The idempotency memo: no report reads it, and it is the bulk of a state. */
-function withoutMemo(state: OrderState): OrderState {
-  return { ...state, processed: {} };
-}
+/** Folds leave out the idempotency memo: no report reads it, and it was the bulk of a state and of the fold's work. */
+const withoutMemo = { memo: false } as const;
 
 /**
  * The state of an order just before `first`: a new stream has none; any
@@ -98,7 +96,7 @@ async function foldFromStream(store: EventStore, first: RecordedEvent): Promise<
     const found = orderEventOf(recorded);
     if (found && !ignored.has(found.event.type)) earlier.push(found.event);
   }
-  return foldOrder(earlier, initialOrderState);
+  return foldOrder(earlier, initialOrderState, withoutMemo);
 }
 
 interface Touched {
