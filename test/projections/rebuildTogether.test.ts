@@ -5,6 +5,7 @@ import { createOrdersProjection } from '../../src/projections/orders/ordersProje
 import { rebuildProjection, rebuildProjections } from '../../src/projections/rebuild/rebuildProjection.js';
 import { readCheckpoint } from '../../src/projections/runner/checkpoints.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
+import { untilReadable } from '../support/untilReadable.js';
 import { failingOn, orderSnapshot } from './support/orderSnapshots.js';
 import { appendOrder, readWholeLog, storeOn, tableRows } from './support/projectionHarness.js';
 import { happyOrder, troubledOrder } from './support/scenarios.js';
@@ -28,6 +29,8 @@ describe('rebuilding several projections together', () => {
     db = await createTestDatabase(16);
     store = storeOn(db.pool);
     for (const [key, build] of [['T-1', happyOrder], ['T-2', troubledOrder], ['T-3', happyOrder]] as const) await appendOrder(store, key, build(key, 'BETA').events, 2);
+    // A rebuild reads up to the safe position; another file's open transaction can hold it back for a while.
+    await untilReadable(store);
     await rebuildProjection({ pool: db.pool, store, projection: createOrdersProjection() });
   });
   afterAll(async () => {
