@@ -235,7 +235,7 @@ describe('GET /v1/orders/{orderRef}/history', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/text\/csv/);
     const rows = response.body.trim().split('\r\n');
-    expect(rows[0]).toMatch(/^revision,position,event_id,type,system/);
+    expect(rows[0]).toBe('revision,position,eventId,type,system,instance,actorType,actorId,occurredAt,receivedAt,recordedAt,correlationId,causationId,sourceDocument,data,prevHash,hash,chainVerified,chainLink');
     expect(rows[1]).toMatch(/^0,[0-9a-f-]+,[0-9a-f-]{36},OrderReceived,ECOMMERCE/);
     const json = (await t.app.inject({ method: 'GET', url: '/v1/orders/B-1/history', headers: t.auth.AUDITOR })).json();
     expect(rows).toHaveLength(json.events.length + 1);

@@ -58,8 +58,10 @@ export function flatEntry(e: HistoryEntry) {
 export const flatEntryColumns = ['revision', 'position', 'eventId', 'type', 'system', 'instance', 'actorType', 'actorId', 'occurredAt', 'receivedAt',
   'recordedAt', 'correlationId', 'causationId', 'sourceDocument', 'data', 'prevHash', 'hash'] as const satisfies readonly (keyof ReturnType<typeof flatEntry>)[];
 
-/** The history CSV's header: the flat entry's fields one for one, as that file has always named them, then the chain's verdict. */
-const csvHeader = ['revision', 'position', 'event_id', 'type', 'system', 'instance', 'actor_type', 'actor_id', 'occurred_at', 'received_at', 'recorded_at', 'correlation_id', 'causation_id', 'source_document', 'data', 'prev_hash', 'hash', 'chain_verified', 'chain_link'];
+/** The columns a CSV of events adds for the chain's verdict: the whole chain's, then each row's link (chainLinkOf). */
+export const chainVerdictColumns = ['chainVerified', 'chainLink'] as const;
+
+const csvHeader = [...flatEntryColumns, ...chainVerdictColumns];
 
 type Verification = ReturnType<typeof verificationBody>;
 
@@ -75,8 +77,8 @@ export function chainLinkOf(verification: Verification): (index: number) => stri
 
 /**
  * The history as auditors file it. The chain's verdict travels in the body,
- * where a saved or forwarded file keeps it: `chain_verified` is the whole
- * history's, `chain_link` each row's (chainLinkOf).
+ * where a saved or forwarded file keeps it: `chainVerified` is the whole
+ * history's, `chainLink` each row's (chainLinkOf).
  */
 export function historyCsv(entries: readonly HistoryEntry[], verification: Verification): string {
   const link = chainLinkOf(verification);

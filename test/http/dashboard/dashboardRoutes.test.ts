@@ -100,7 +100,7 @@ describe('dashboard routes', () => {
     expect(rows.map((r) => r.chainLink)).toEqual([...Array(events).keys()].map((i) => (i < broken ? 'ok' : i === broken ? 'HASH_MISMATCH' : 'unverified')));
     const history = await get('/v1/orders/D-T/history', { authorization: `Bearer ${t.adminKey}`, accept: 'text/csv' });
     const audited = parse(history.body, { columns: true }) as Record<string, string>[];
-    expect(rows.map((r) => [r.revision, r.chainVerified, r.chainLink])).toEqual(audited.map((r) => [r.revision, r.chain_verified, r.chain_link]));
+    expect(rows.map((r) => [r.revision, r.chainVerified, r.chainLink])).toEqual(audited.map((r) => [r.revision, r.chainVerified, r.chainLink]));
   });
 
   it('refuses the live stream without a key', async () => {
