@@ -1,15 +1,14 @@
 import type { DomainEventOf } from './events.js';
-import type { OrderDraft } from './orderDraft.js';
-import type { ExceptionEntry, Hold, Stamp } from './orderState.js';
+import type { ExceptionEntry, Hold, OrderState, Stamp } from './orderState.js';
 import { isLater, latest } from './stamp.js';
 
 export function applyHold(
-  draft: OrderDraft,
+  state: OrderState,
   event: DomainEventOf<'HoldApplied'> | DomainEventOf<'HoldReleased'>,
   stamp: Stamp,
-): void {
+): OrderState {
   const { data } = event;
-  const current: Hold = draft.state.holds[data.holdId] ?? {
+  const current: Hold = state.holds[data.holdId] ?? {
     id: data.holdId, type: data.holdType, blocking: false, lineNos: null,
     appliedAt: null, appliedStamp: null, releasedAt: null,
   };
@@ -26,15 +25,15 @@ export function applyHold(
       appliedStamp: stamp,
     };
   }
-  draft.map('holds')[data.holdId] = hold;
+  return { ...state, holds: { ...state.holds, [data.holdId]: hold } };
 }
 
 export function applyException(
-  draft: OrderDraft,
+  state: OrderState,
   event: DomainEventOf<'ExceptionRaised'> | DomainEventOf<'ExceptionResolved'>,
-): void {
+): OrderState {
   const id = event.data.exceptionId;
-  const current: ExceptionEntry = draft.state.exceptions[id] ?? {
+  const current: ExceptionEntry = state.exceptions[id] ?? {
     id, code: null, priority: 0, eventId: null, lineNos: [], raisedAt: null, resolvedAt: null,
   };
   const entry: ExceptionEntry = event.type === 'ExceptionRaised'
@@ -47,7 +46,7 @@ export function applyException(
         raisedAt: event.envelope.occurredAt,
       }
     : { ...current, resolvedAt: event.envelope.occurredAt };
-  draft.map('exceptions')[id] = entry;
+  return { ...state, exceptions: { ...state.exceptions, [id]: entry } };
 }
 
 /** X12 214 AT7 code for "delivered". */
@@ -58,13 +57,14 @@ export const deliveredStatusCode = 'D1';
  * (I13: a late "in transit" after delivery stays in history only). A total
  * order on (delivered, stamp), so arrival order does not matter.
  */
-export function applyCarrierStatus(draft: OrderDraft, event: DomainEventOf<'CarrierStatusUpdated'>, stamp: Stamp): void {
+export function applyCarrierStatus(state: OrderState, event: DomainEventOf<'CarrierStatusUpdated'>, stamp: Stamp): OrderState {
   const key = event.data.trackingNumber;
-  const current = draft.state.carrier[key];
+  const current = state.carrier[key];
   const incomingDelivered = event.data.statusCode === deliveredStatusCode;
   const wins = !current
     || (incomingDelivered && !current.delivered)
     || (incomingDelivered === current.delivered && isLater(stamp, current.lastStatusStamp));
-  if (!wins) return;
-  draft.map('carrier')[key] = { lastStatusCode: event.data.statusCode, lastStatusStamp: stamp, eta: event.data.eta ?? null, delivered: incomingDelivered };
+  if (!wins) return state;
+  const track = { lastStatusCode: event.data.statusCode, lastStatusStamp: stamp, eta: event.data.eta ?? null, delivered: incomingDelivered };
+  return { ...state, carrier: { ...state.carrier, [key]: track } };
 }

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashedText } from '../../src/domain/auditHash.js';
-import type { EventStore } from '../../src/eventstore/EventStore.js';
+import type { EventStore, Position, RecordedEvent } from '../../src/eventstore/EventStore.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
 import { encodeAppend, encodeBatch } from '../../src/eventstore/postgres/GroupCommit.js';
+import { readAllPage } from '../../src/eventstore/postgres/readAllPage.js';
 import { appendBatchSql } from '../../src/eventstore/postgres/sql.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { anEvent, readAllOf, readStreamAll, someEvents, uniqueStream } from './contract/contractHelpers.js';
@@ -73,6 +74,40 @@ describe('PostgreSQL event store', () => {
     expect(events.map((e) => e.type)).toEqual(['Slow', 'Fast']);
     const caughtUp = await eventually(() => store.readLag(), (lag) => lag.eventsBehind === 0);
     expect(caughtUp).toMatchObject({ eventsBehind: 0, oldestBlockingTransactionSeconds: null, safePosition: caughtUp.newestPosition });
+  });
+
+  it('never lets a filtered page that did not fill skip events that became readable between its two statements', async () => {
+    const rare = `Late-${randomUUID()}`;
+    const before = await store.headPosition();
+    const early = await store.append(uniqueStream(), [anEvent(rare)], { expectedRevision: 'no_stream' });
+    await side.query('BEGIN');
+    await side.query('SELECT pg_current_xact_id()');
+    const late = await store.append(uniqueStream(), [anEvent(rare)], { expectedRevision: 'no_stream' });
+    // The same pool, except that the blocking transaction ends (and the late event becomes readable) right after the page statement.
+    let statements = 0;
+    const pool = {
+      query: async (config: pg.QueryConfig) => {
+        const result = await db.pool.query(config);
+        statements += 1;
+        if (statements === 1) {
+          await side.query('COMMIT');
+          await eventually(() => db.pool.query<{ ok: boolean }>(
+            "SELECT bool_and(tx_id < pg_snapshot_xmin(pg_current_snapshot())) AS ok FROM ledger.events WHERE type = $1", [rare]), (r) => r.rows[0]!.ok);
+        }
+        return result;
+      },
+    } as unknown as pg.Pool;
+    const first = await readAllPage(pool, { after: before, limit: 10, types: [rare] });
+    expect(statements).toBe(2);
+    expect(first.events.map((e) => e.position)).not.toContain(late.position);
+    const seen: RecordedEvent[] = [...first.events];
+    let position: Position = first.nextPosition;
+    for (let page = first; !page.isEnd;) {
+      page = await store.readAll({ after: position, limit: 10, types: [rare] });
+      seen.push(...page.events);
+      position = page.nextPosition;
+    }
+    expect(seen.map((e) => e.position)).toEqual([early.position, late.position]);
   });
 
   it('wakes a live subscriber once a blocking transaction ends, without a NOTIFY', async () => {

@@ -4,7 +4,7 @@ import { START } from '../EventStore.js';
 import { checkPartition } from '../streamPartition.js';
 import { decodePosition } from './positionCodec.js';
 import { rowToEvent, type EventRow } from './rowToEvent.js';
-import { readAllOfPartitionSql, readAllOfTypesSql, readAllSql } from './sql.js';
+import { readAllOfPartition, readAllOfTypes, readAllSql } from './sql.js';
 import type { Position } from '../EventStore.js';
 
 /** One page of the global log, only below the safe horizon (see docs/event-store.md). */
@@ -14,16 +14,16 @@ export async function readAllPage(pool: pg.Pool, options: ReadAllOptions): Promi
   const [txId, seq] = decodePosition(after);
   const partition = options.partition && checkPartition(options.partition);
   if (partition && partition.count > 1) {
-    return readFilteredPage(pool, readAllOfPartitionSql, options, after, [txId, seq, options.limit, options.types ?? null, budgetOf(options), partition.count, partition.index]);
+    return readFilteredPage(pool, readAllOfPartition, options, after, [txId, seq, options.limit, options.types ?? null, budgetOf(options), partition.count, partition.index]);
   }
-  if (options.types) return readFilteredPage(pool, readAllOfTypesSql, options, after, [txId, seq, options.limit, options.types, budgetOf(options)]);
+  if (options.types) return readFilteredPage(pool, readAllOfTypes, options, after, [txId, seq, options.limit, options.types, budgetOf(options)]);
   const result = await pool.query<EventRow>({ ...readAllSql, rowMode: 'array', values: [txId, seq, options.limit] });
   const events = result.rows.map(rowToEvent);
   const last = events[events.length - 1];
   return { events, nextPosition: last ? last.position : after, isEnd: events.length < options.limit };
 }
 
-type FilteredRow = [...EventRow, scanned: number, scannedTo: string | null];
+type Statement = { name: string; text: string };
 
 function budgetOf(options: ReadAllOptions): number {
   return Math.max(options.limit * 10, 10_000);
@@ -31,13 +31,15 @@ function budgetOf(options: ReadAllOptions): number {
 
 /** Scans a bounded window so rare types (or a small partition) cost the same per call as common ones. */
 async function readFilteredPage(
-  pool: pg.Pool, statement: { name: string; text: string }, options: ReadAllOptions, after: Position, values: unknown[],
+  pool: pg.Pool, read: { page: Statement; bounds: Statement }, options: ReadAllOptions, after: Position, values: unknown[],
 ): Promise<ReadAllPage> {
-  const { rows } = await pool.query<FilteredRow>({ ...statement, rowMode: 'array', values });
-  const events = rows.filter((row) => row[0] !== null).map((row) => rowToEvent(row as unknown as EventRow));
-  // A full page leaves its window uncounted (scanned and scanned_to are null): its last event is the next position.
+  const { rows } = await pool.query<EventRow>({ ...read.page, rowMode: 'array', values });
+  const events = rows.map(rowToEvent);
+  // A full page: its last event is the next position.
   if (events.length === options.limit) return { events, nextPosition: events[events.length - 1]!.position, isEnd: false };
-  const scanned = rows[0]?.[10] ?? 0;
-  const scannedTo = (rows[0]?.[11] ?? null) as Position | null;
-  return { events, nextPosition: scannedTo ?? after, isEnd: scanned < budgetOf(options) };
+  const bounds = await pool.query<[scanned: number, scannedTo: string | null, matched: number]>({ ...read.bounds, rowMode: 'array', values });
+  const [scanned, scannedTo, matched] = bounds.rows[0]!;
+  // Matches the page did not see: their transactions became readable in between. Read on from the page's last event.
+  if (matched > events.length) return { events, nextPosition: events.at(-1)?.position ?? after, isEnd: false };
+  return { events, nextPosition: (scannedTo ?? after) as Position, isEnd: scanned < budgetOf(options) };
 }

@@ -7,6 +7,9 @@
 const eventColumns = `event_id, stream_id, revision, ledger.format_position(tx_id, seq), type, data, metadata,
   (extract(epoch FROM recorded_at) * 1000)::float8, hash, prev_hash`;
 
+/** The stored columns `eventColumns` is computed from, besides tx_id and seq. */
+const rowColumns = 'event_id, stream_id, revision, type, data, metadata, recorded_at, hash, prev_hash';
+
 /** Rows every transaction below the oldest in-flight one wrote: nothing can appear behind them. */
 const safe = 'tx_id < pg_snapshot_xmin(pg_current_snapshot())';
 
@@ -109,34 +112,36 @@ export const readAllSql = {
 
 /**
  * A filtered page scans at most $5 rows of the log past `after`, so a rare
- * type or a small partition never makes one call walk the whole log. The
- * scan stops as soon as $3 events matched (the page is full, and its last
- * event is the next position). Only a page that did not fill also says how
- * far the window reached (`scanned`, `scanned_to`), which becomes the next
- * position: those two are computed on demand (InitPlans in a CASE run only
- * when their branch is taken), so a full page never counts its window.
+ * type or a small partition never makes one call walk the whole log, and
+ * stops as soon as $3 events matched. One index scan, as for `readAllSql`:
+ * the window carries the columns of the rows it passes on, so no match is
+ * looked up again, and the page comes out in index order (no sort).
+ *
+ * A page that did not fill (the end of the log, a rare type) asks `bounds`
+ * how far its window reached: rows scanned, the last one's position, and
+ * the matches in it (up to $3). That is a second statement, with a snapshot
+ * of its own: its window is the page's window or runs on past it (the safe
+ * horizon only moves on, and everything below the page's horizon was
+ * already there), so as long as it counts no more matches than the page
+ * returned, nothing lies between the page and the window's end.
  */
-function filteredReadSql(name: string, where: string, scannedColumns: string) {
-  const windowRows = `SELECT ${scannedColumns} FROM ledger.events
+function filteredRead(name: string, where: string, scannedColumns: string) {
+  const windowRows = (columns: string) => `SELECT ${columns} FROM ledger.events
       WHERE (tx_id, seq) > ($1::xid8, $2::bigint) AND ${safe}
       ORDER BY tx_id, seq LIMIT $5`;
   return {
-    name,
-    text: `WITH picked AS (
-      SELECT tx_id, seq FROM (${windowRows}) w WHERE ${where} ORDER BY tx_id, seq LIMIT $3
-    ), filled AS (
-      SELECT count(*) = $3 AS full FROM picked
-    ), scanned AS (${windowRows}
-    ), bounds AS (
-      SELECT CASE WHEN NOT f.full THEN (SELECT count(*)::int FROM scanned) END AS scanned,
-             CASE WHEN NOT f.full THEN (SELECT ledger.format_position(tx_id, seq) FROM scanned ORDER BY tx_id DESC, seq DESC LIMIT 1) END AS scanned_to
-      FROM filled f
-    )
-    SELECT ${eventColumns.replaceAll(/\b(event_id|stream_id|revision|type|data|metadata|recorded_at|hash|prev_hash)\b/g, 'e.$1').replace('format_position(tx_id, seq)', 'format_position(e.tx_id, e.seq)')},
-      b.scanned, b.scanned_to
-    FROM bounds b
-    LEFT JOIN (picked p JOIN ledger.events e ON e.tx_id = p.tx_id AND e.seq = p.seq) ON true
-    ORDER BY e.tx_id, e.seq`,
+    page: {
+      name: `${name}_page`,
+      text: `SELECT ${eventColumns} FROM (${windowRows(`tx_id, seq, ${rowColumns}`)}) w
+        WHERE ${where} ORDER BY tx_id, seq LIMIT $3`,
+    },
+    bounds: {
+      name: `${name}_bounds`,
+      text: `WITH scanned AS (${windowRows(scannedColumns)})
+        SELECT (SELECT count(*)::int FROM scanned),
+          (SELECT ledger.format_position(tx_id, seq) FROM scanned ORDER BY tx_id DESC, seq DESC LIMIT 1),
+          (SELECT least(count(*), $3)::int FROM scanned WHERE ${where})`,
+    },
   };
 }
 
@@ -147,11 +152,11 @@ function filteredReadSql(name: string, where: string, scannedColumns: string) {
 export const streamPartitionSql = "(('x' || left(md5(stream_id), 8))::bit(32)::bigint % $6::int)";
 
 /** Events of some types ($4). */
-export const readAllOfTypesSql = filteredReadSql('ledger_read_all_types_v3', 'type = ANY($4::text[])', 'tx_id, seq, type');
+export const readAllOfTypes = filteredRead('ledger_read_all_types_v4', 'type = ANY($4::text[])', 'tx_id, seq, type');
 
 /** Events of one partition ($7 of $6), of some types ($4) or all ($4 NULL). */
-export const readAllOfPartitionSql = filteredReadSql(
-  'ledger_read_all_partition_v2',
+export const readAllOfPartition = filteredRead(
+  'ledger_read_all_partition_v3',
   `($4::text[] IS NULL OR type = ANY($4::text[])) AND ${streamPartitionSql} = $7::int`,
   'tx_id, seq, type, stream_id',
 );
