@@ -34,6 +34,18 @@ describe('values that pass the shape but the log cannot hold', () => {
     expect(response.json().errors).toEqual([expect.objectContaining({ path: 'body.sourceDocument.id' })]);
   });
 
+  it('names every envelope field a blank value reaches, in the envelope\'s order, and a blank idempotency-key header', async () => {
+    const before = await eventCount();
+    const blankInstance = await t.app.inject({ method: 'POST', url: '/v1/orders', headers: t.auth.ECOMMERCE, payload: placeOrderBody('BLANK-I', { sourceSystemInstance: ' ', channel: '\u0000' }) });
+    expect(blankInstance.statusCode, blankInstance.body).toBe(422);
+    expect(blankInstance.json()).toMatchObject({ code: 'INVALID_PAYLOAD', detail: 'The envelope is invalid: body.sourceSystem.instance must not be blank.', field: 'body.sourceSystem.instance' });
+    expect(blankInstance.json().errors.map((e: { path: string }) => e.path)).toEqual(['body.sourceSystem.instance', 'body.actor.id', 'body.channel']);
+    const blankKey = await t.app.inject({ method: 'POST', url: '/v1/orders', headers: { ...t.auth.ECOMMERCE, 'idempotency-key': ' ' }, payload: placeOrderBody('BLANK-K') });
+    expect(blankKey.statusCode, blankKey.body).toBe(422);
+    expect(blankKey.json().errors).toEqual([{ path: 'body.idempotencyKey', message: 'must not be blank' }]);
+    expect(await eventCount()).toBe(before);
+  });
+
   it('refuses a NUL in a transition posted to an order and to an unknown alias', async () => {
     await t.app.inject({ method: 'POST', url: '/v1/orders', headers: t.auth.ECOMMERCE, payload: placeOrderBody('NUL-T') });
     const before = await eventCount();
