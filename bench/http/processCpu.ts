@@ -6,9 +6,11 @@ export async function cpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** Runs `work` and adds how much CPU `pid` spent meanwhile. */
-export async function withCpuOf<T>(pid: number, work: () => Promise<T>): Promise<T & { cpuSeconds: number }> {
-  const before = await cpuSeconds(pid);
+/** Runs `work` and adds how much CPU the processes `pids` spent meanwhile, together. */
+export async function withCpuOf<T>(pids: number | readonly number[], work: () => Promise<T>): Promise<T & { cpuSeconds: number }> {
+  const all = typeof pids === 'number' ? [pids] : pids;
+  const total = async () => (await Promise.all(all.map(cpuSeconds))).reduce((a, b) => a + b, 0);
+  const before = await total();
   const result = await work();
-  return { ...result, cpuSeconds: (await cpuSeconds(pid)) - before };
+  return { ...result, cpuSeconds: (await total()) - before };
 }

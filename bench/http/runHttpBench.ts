@@ -2,7 +2,9 @@
  * HTTP ingest: `npm run bench -- http` through the harness, or standalone
  * `npx tsx bench/http/runHttpBench.ts [--quick] [--connections 1,16,64,256]`
  * (own embedded PostgreSQL unless DATABASE_URL). Set BENCH_HTTP_CPU_PROF=<dir>
- * to run the service under `node --cpu-prof` and summarise where its time goes.
+ * to run the service under `node --cpu-prof` and summarise where its time goes,
+ * BENCH_HTTP_INSTANCES=<n> to run it as n processes on one port (node:cluster,
+ * clusterService.ts; its CPU is then that of all of them together).
  *
  * In one run, one after the other on the same machine: our single-transition
  * POST at each connection count; the same requests through a bare fastify+zod
@@ -30,6 +32,7 @@ const defaultConnections = [1, 16, 64, 256];
 const batchSize = 100;
 const batchConnections = 8;
 const bareEntry = fileURLToPath(new URL('./bareRoute.ts', import.meta.url));
+const clusterEntry = fileURLToPath(new URL('./clusterService.ts', import.meta.url));
 
 type Measured = IngestRun & { cpuSeconds: number };
 
@@ -53,10 +56,10 @@ export async function runHttpBench(context: SectionContext, connectionsList: rea
   let seed = Number.parseInt(context.tag.slice(0, 6), 16);
   // Orders enough for `rate` transitions/s (a simulated order has ~14), with `window` of them ready at once.
   const feed = (rate: number, window: number) => new TransitionFeed(++seed, Math.ceil((rate * seconds) / 14) + window, keys.keys, window);
-  const repeat = async (pid: number, label: string, run: () => Promise<IngestRun>): Promise<Measured[]> => {
+  const repeat = async (pids: readonly number[], label: string, run: () => Promise<IngestRun>): Promise<Measured[]> => {
     const runs: Measured[] = [];
     for (let r = 0; r < plan.repetitions; r++) {
-      const measured = await withCpuOf(pid, run);
+      const measured = await withCpuOf(pids, run);
       log(`${label}: ${Math.round(measured.transitionsPerSecond)}/s, p50 ${measured.p50} ms, p99 ${measured.p99} ms, p99.9 ${measured.p999} ms, statuses ${JSON.stringify(measured.statuses)}, ${cpuMicros(measured).toFixed(0)} µs service CPU per transition`);
       runs.push(measured);
     }
@@ -64,14 +67,17 @@ export async function runHttpBench(context: SectionContext, connectionsList: rea
   };
 
   // 1. Our service, one transition per request, then 100 per batch.
-  const service = await spawnBenchService({ databaseUrl: database.url, cpuProfDir, env: capacityEnv });
+  const instances = Number(process.env.BENCH_HTTP_INSTANCES || '1');
+  const service = await spawnBenchService({
+    databaseUrl: database.url, cpuProfDir, env: { ...capacityEnv, BENCH_HTTP_INSTANCES: String(instances) }, ...(instances > 1 ? { entry: clusterEntry } : {}),
+  });
   const ours = new Map<number, Measured[]>();
   let batches: Measured[] = [];
   try {
     for (const connections of connectionsList) {
       await ingestRun(service.url, feed(1000, connections * 16), connections, 1);
       const before = await phaseTotals(service.url, keys.reader);
-      const runs = await repeat(service.pid, `http ${connections} conn`, () => ingestRun(service.url, feed(8000, connections * 16), connections, seconds));
+      const runs = await repeat(service.pids, `http ${connections} conn`, () => ingestRun(service.url, feed(8000, connections * 16), connections, seconds));
       ours.set(connections, runs);
       const phases = phaseMeans(before, await phaseTotals(service.url, keys.reader));
       figures.push(latencyFigure(`http.ingest.${connections}`, 'POST one new transition (a tidy simulated day, each order in sequence)', connections, 'transitions/s', runs,
@@ -83,7 +89,7 @@ export async function runHttpBench(context: SectionContext, connectionsList: rea
     }
     const window = batchSize * batchConnections * 6;
     await batchRun(service.url, feed(3000, window), batchConnections, 1, batchSize);
-    batches = await repeat(service.pid, `http batches of ${batchSize}, ${batchConnections} conn`, () => batchRun(service.url, feed(20_000, window), batchConnections, seconds, batchSize));
+    batches = await repeat(service.pids, `http batches of ${batchSize}, ${batchConnections} conn`, () => batchRun(service.url, feed(20_000, window), batchConnections, seconds, batchSize));
     figures.push(latencyFigure('http.batch.100', `POST /v1/batches, ${batchSize} new transitions of one system per request`, batchConnections, 'transitions/s', batches, { value: 15_000, text: '≥ 15,000/s' }));
     notes.push(`Batches (${batchConnections} connections, ${batchSize} items each): latency of a whole batch request p50 / p99 ${median(batches, 'p50')} / ${median(batches, 'p99')} ms; answers by status ${statusText(batches)}.`);
   } finally {
@@ -97,7 +103,7 @@ export async function runHttpBench(context: SectionContext, connectionsList: rea
   try {
     for (const connections of connectionsList) {
       await ingestRun(bare.url, feed(5000, connections * 16), connections, 1);
-      const runs = await repeat(bare.pid, `bare fastify+zod ${connections} conn`, () => ingestRun(bare.url, feed(30_000, connections * 16), connections, seconds));
+      const runs = await repeat(bare.pids, `bare fastify+zod ${connections} conn`, () => ingestRun(bare.url, feed(30_000, connections * 16), connections, seconds));
       bareRuns.set(connections, runs);
       figures.push(latencyFigure(`http.bare.${connections}`, 'Bare fastify + zod: the same POSTs, body validated and answered 201', connections, 'requests/s', runs));
     }
@@ -120,7 +126,7 @@ export async function runHttpBench(context: SectionContext, connectionsList: rea
     const missed = figure.target ? missedBy(figure.value.median, figure.target) : undefined;
     if (missed) log(`target missed: ${figure.work}, ${figure.concurrency}: ${Math.round(figure.value.median).toLocaleString('en-US')} ${figure.unit} against ${figure.target!.text}, ${missed}`);
   }
-  notes.push(`The service ran in its own Node process with ${Object.entries(capacityEnv).map(([k, v]) => `${k}=${v}`).join(' ')} (ingest apart from reporting, no adaptive shedding: autocannon does not wait a Retry-After); client (autocannon, this process), service and PostgreSQL share the machine's cores; each run is closed-loop, ${seconds} s after a 1 s warm-up. 1-min load average at the end ${loadAverage()}.`);
+  notes.push(`The service ran ${instances > 1 ? `as ${instances} Node processes on one port (node:cluster; CPU is theirs together)` : 'in its own Node process'} with ${Object.entries(capacityEnv).map(([k, v]) => `${k}=${v}`).join(' ')} (ingest apart from reporting, no adaptive shedding: autocannon does not wait a Retry-After); client (autocannon, this process), service and PostgreSQL share the machine's cores; each run is closed-loop, ${seconds} s after a 1 s warm-up. 1-min load average at the end ${loadAverage()}.`);
   if (cpuProfDir) notes.push(...(await summariseCpuProfile(cpuProfDir)));
   return { figures, notes };
 }

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 export interface BenchService {
   readonly url: string;
   readonly pid: number;
+  /** Every process of the service (its own pid, or a cluster's primary and workers). */
+  readonly pids: readonly number[];
   stop(): Promise<void>;
 }
 
@@ -22,11 +24,11 @@ export async function spawnBenchService(options: { databaseUrl: string; cpuProfD
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const address = await new Promise<string>((resolve, reject) => {
+  const { address, pids } = await new Promise<{ address: string; pids?: number[] }>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       try {
-        resolve((JSON.parse(line) as { address: string }).address);
+        resolve(JSON.parse(line) as { address: string; pids?: number[] });
       } catch {
         // The service prints nothing else on stdout; ignore stray lines.
       }
@@ -34,7 +36,7 @@ export async function spawnBenchService(options: { databaseUrl: string; cpuProfD
     child.once('exit', (code) => reject(new Error(`bench service exited with ${code} before listening`)));
   });
   return {
-    url: address, pid: child.pid!,
+    url: address, pid: child.pid!, pids: pids ?? [child.pid!],
     async stop() {
       child.kill('SIGTERM');
       await exited;
