@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 /** What the browser saw of one page load, in ms from its navigation start. */
 export interface PageLoad {
@@ -23,9 +23,6 @@ export interface RequestTiming {
   readonly bytes: number;
 }
 
-// Debian's chromium, launched as the browser test launches it.
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const launchArgs = ['--disable-background-networking', '--disable-dev-shm-usage', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])];
 
 /** What each page draws last: the overview's key figures, the order page's history. */
 export const shownWhen = { overview: '[data-figure="fillRate.lineFillRate"]', order: '#timeline li' } as const;
@@ -54,14 +51,6 @@ const collect = (mark: keyof typeof shownWhen) => `(() => {
 
 const labelOf = (path: string, status: string | null) =>
   path.replace(/^\/v1\/orders\/[^/]+/, '/v1/orders/{key}').replace(/^\/v1\/reports\/orders\/[^/]+/, '/v1/reports/orders/{key}') + (status ? `?status=${status}` : '');
-
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath, args: launchArgs });
-}
-
-export function browserVersion(browser: Browser): string {
-  return `Chromium ${browser.version()} (${chromiumPath}; ${launchArgs.join(' ')})`;
-}
 
 /** A fresh browser context (empty cache and session) signed in to the dashboard with `key`, as a person does. */
 export async function signIn(browser: Browser, url: string, key: string): Promise<{ context: BrowserContext; page: Page }> {

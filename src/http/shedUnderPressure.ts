@@ -11,6 +11,9 @@ export interface SheddingOptions {
   readonly maxEventLoopDelayMs: number;
 }
 
+/** How often the event-loop delay is sampled (its mean over this interval is what is compared). */
+const sampleIntervalMs = 250;
+
 /**
  * Back-pressure that answers before any work: a refusal that costs as much
  * as the work it saves would only feed the overload. Two signals:
@@ -26,12 +29,17 @@ export interface SheddingOptions {
 export async function shedUnderPressure(app: FastifyInstance, { gate, metrics, maxEventLoopDelayMs }: SheddingOptions): Promise<void> {
   await app.register(underPressure, {
     maxEventLoopDelay: maxEventLoopDelayMs,
-    sampleInterval: 250,
+    sampleInterval: sampleIntervalMs,
     pressureHandler: (request, reply, _type, value) => {
       if (request.routeOptions.config.scope === undefined) return;
+      const measured = Number.isFinite(value);
+      // An interval with no sample at all (the loop was held for all of it) reads as an infinite delay.
+      // It proves only a delay of one interval, so it sheds only when the bound is no longer than that.
+      if (!measured && maxEventLoopDelayMs > sampleIntervalMs) return;
       // Answered here; fastify goes no further with a request whose reply is sent.
-      void sendOverloaded(reply, metrics,
-        `Event-loop delay is past ${maxEventLoopDelayMs} ms${Number.isFinite(value) ? ` (${Math.round(value!)} ms)` : ''}; retry after a second with the same idempotency key.`);
+      void sendOverloaded(reply, metrics, measured
+        ? `Event-loop delay is past ${maxEventLoopDelayMs} ms (${Math.round(value!)} ms); retry after a second with the same idempotency key.`
+        : `Event-loop delay is past ${maxEventLoopDelayMs} ms (the loop took no sample in the last ${sampleIntervalMs} ms); retry after a second with the same idempotency key.`);
     },
   });
   app.addHook('onRequest', (request, reply, done) => {

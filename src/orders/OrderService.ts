@@ -13,7 +13,7 @@ import { orderStreamId } from '../eventstore/streams.js';
 import { isWrongExpectedRevision } from '../eventstore/WrongExpectedRevision.js';
 import { inSpan } from '../observability/tracing.js';
 import { aliasesOf, describeRef, type OrderAliases, type OrderRef } from './orderAliases.js';
-import { OrderStateCache } from './OrderStateCache.js';
+import { defaultCachedOrders, OrderStateCache } from './OrderStateCache.js';
 import { parkOrRefuse, redriveAlias, type Redrive } from './redrive.js';
 import { buildEnvelope, type SubmissionContext, type TransitionBody } from './submission.js';
 import { acceptedBody, refused, type SubmissionOutcome } from './SubmissionOutcome.js';
@@ -50,7 +50,7 @@ export class OrderService {
   private readonly redrive: Redrive;
   constructor(private readonly deps: OrderServiceDeps) {
     this.policy = deps.policy ?? defaultDomainPolicy;
-    this.cache = new OrderStateCache(deps.cachedOrders ?? 5_000);
+    this.cache = new OrderStateCache(deps.cachedOrders ?? defaultCachedOrders);
     this.redrive = { queue: deps.unmatched, commit: (orderKey, decideOn) => this.commit(orderKey, decideOn) };
   }
 

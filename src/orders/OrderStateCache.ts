@@ -6,6 +6,9 @@ export interface CachedOrder {
   readonly revision: bigint;
 }
 
+/** Orders the write side keeps folded unless told otherwise (`LEDGER_ORDER_CACHE_ORDERS`). */
+export const defaultCachedOrders = 5_000;
+
 /**
  * The folded state of recently touched orders, least recently used out first.
  * Only ever a starting point: a submission decided on cached state appends

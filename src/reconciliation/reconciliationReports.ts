@@ -2,8 +2,8 @@ import type pg from 'pg';
 import { keysetPage, type Page, type PageRequest } from '../projections/reports/keysetPage.js';
 import type { DriftKind } from './compareSnapshot.js';
 
-/** A stored reconciliation, as the API answers it. */
-export interface ReconciliationSummary {
+/** A stored reconciliation as its list shows it: the figures, not the malformed rows. */
+export interface ListedReconciliation {
   readonly id: string;
   readonly system: string;
   readonly format: 'csv' | 'jsonl';
@@ -16,6 +16,10 @@ export interface ReconciliationSummary {
   readonly ledgerOrders: number;
   readonly driftedOrders: number;
   readonly drift: Record<DriftKind, number>;
+}
+
+/** A stored reconciliation, as the API answers it alone. */
+export interface ReconciliationSummary extends ListedReconciliation {
   /** The first malformed rows by line (all of them are in `reconciliation_malformed`). */
   readonly malformed: { line: number; field: string; reason: string }[];
 }
@@ -30,11 +34,11 @@ interface SummaryRow {
   malformed_rows: number; snapshot_orders: number; ledger_orders: number; drifted_orders: number; drift_counts: Record<DriftKind, number>;
 }
 
-function summaryOf(row: SummaryRow, malformed: ReconciliationSummary['malformed']): ReconciliationSummary {
+function listedOf(row: SummaryRow): ListedReconciliation {
   return {
     id: row.id, system: row.system, format: row.format, actor: row.actor, createdAt: row.created_at.toISOString(), durationMs: row.duration_ms,
     rowsRead: row.rows_read, malformedRows: row.malformed_rows, snapshotOrders: row.snapshot_orders, ledgerOrders: row.ledger_orders,
-    driftedOrders: row.drifted_orders, drift: row.drift_counts, malformed,
+    driftedOrders: row.drifted_orders, drift: row.drift_counts,
   };
 }
 
@@ -44,17 +48,17 @@ export async function reconciliationSummary(db: Pick<pg.Pool, 'query'>, id: stri
   if (!row) return undefined;
   const { rows: malformed } = await db.query<{ line: number; field: string; reason: string }>(
     `SELECT line, field, reason FROM reporting.reconciliation_malformed WHERE reconciliation_id = $1 ORDER BY line, field LIMIT ${malformedListed}`, [id]);
-  return summaryOf(row, malformed);
+  return { ...listedOf(row), malformed };
 }
 
-/** Reconciliations, newest first (of one system, with `system`). */
-export async function listReconciliations(db: Pick<pg.Pool, 'query'>, query: PageRequest & { system?: string | undefined }): Promise<Page<ReconciliationSummary>> {
+/** Reconciliations, newest first (of one system, with `system`); each one's malformed rows are in its own answer. */
+export async function listReconciliations(db: Pick<pg.Pool, 'query'>, query: PageRequest & { system?: string | undefined }): Promise<Page<ListedReconciliation>> {
   const page = await keysetPage(db, {
     sql: `SELECT ${summaryColumns} FROM reporting.reconciliations WHERE $1::text IS NULL OR system = $1`,
     params: [query.system ?? null],
     keys: [{ expr: '-(id::bigint)', type: 'numeric' }],
   }, query);
-  return { items: page.items.map((row) => summaryOf(row as unknown as SummaryRow, [])), nextCursor: page.nextCursor };
+  return { items: page.items.map((row) => listedOf(row as unknown as SummaryRow)), nextCursor: page.nextCursor };
 }
 
 /** The drift rows of one reconciliation (of one kind, with `kind`), in report order. */

@@ -27,4 +27,14 @@ describe('back-pressure on event-loop delay', () => {
     const later = await t.app.inject({ method: 'POST', url: '/v1/orders', headers: t.auth.ECOMMERCE, payload: placeOrderBody('EL-1') });
     expect(later.statusCode).toBe(201);
   });
+
+  it('does not read an interval the loop held throughout as a delay past a bound longer than the interval', async () => {
+    const t = await createTestApp({ maxEventLoopDelayMs: 10_000 });
+    for (let i = 0; i < 4; i++) {
+      // Longer than the 250 ms sampling interval: the sampler finds no sample at all in it.
+      blockEventLoop(400);
+      const submission = await t.app.inject({ method: 'POST', url: '/v1/orders', headers: t.auth.ECOMMERCE, payload: placeOrderBody(`EL-HELD-${i}`) });
+      expect(submission.statusCode, submission.body).toBe(201);
+    }
+  });
 });

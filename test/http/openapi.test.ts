@@ -100,7 +100,7 @@ describe('the OpenAPI document of the whole service', () => {
       }
     }
     for (const path of ['/v1/reports/summary', '/v1/reports/backlog', '/v1/exceptions', '/v1/unmatched', '/v1/parked', '/v1/sync', '/v1/sync/{system}/orders', '/v1/orders/{orderRef}/history',
-      '/v1/reports/orders/{orderKey}/timeline', '/v1/integrators', '/v1/keys', '/v1/consumers/{name}/keys']) {
+      '/v1/reports/orders/{orderKey}/timeline', '/v1/integrators', '/v1/keys', '/v1/consumers/{name}/keys', '/v1/reconciliations', '/v1/correlations/{correlationId}']) {
       expect(Object.keys(doc.paths[path]!.get!.responses['200']!.content!), path).toEqual(['application/json', 'text/csv']);
     }
     const submit = doc.paths['/v1/orders']!.post!.responses;

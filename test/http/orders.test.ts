@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './support/testApp.js';
 import { acceptedBody, allocatedBody, placeOrderBody, shippedBody } from './support/payloads.js';
@@ -234,7 +235,7 @@ describe('GET /v1/orders/{orderRef}/history', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/text\/csv/);
     const rows = response.body.trim().split('\r\n');
-    expect(rows[0]).toMatch(/^revision,position,event_id,type,system/);
+    expect(rows[0]).toBe('revision,position,eventId,type,system,instance,actorType,actorId,occurredAt,receivedAt,recordedAt,correlationId,causationId,sourceDocument,data,prevHash,hash,chainVerified,chainLink');
     expect(rows[1]).toMatch(/^0,[0-9a-f-]+,[0-9a-f-]{36},OrderReceived,ECOMMERCE/);
     const json = (await t.app.inject({ method: 'GET', url: '/v1/orders/B-1/history', headers: t.auth.AUDITOR })).json();
     expect(rows).toHaveLength(json.events.length + 1);
@@ -279,5 +280,20 @@ describe('GET /v1/correlations/{correlationId}', () => {
       const refused = await t.app.inject({ method: 'GET', url: `/v1/correlations/flow-P?cursor=${bad}`, headers: t.auth.AUDITOR });
       expect([refused.statusCode, refused.json().code, refused.json().errors[0].path]).toEqual([400, 'INVALID_CURSOR', 'querystring.cursor']);
     }
+  });
+
+  it('answers CSV with Accept: text/csv: one flat row per event of the page, the order key first, the next cursor in its header', async () => {
+    const json = (await t.app.inject({ method: 'GET', url: '/v1/correlations/flow-P?limit=2', headers: t.auth.AUDITOR })).json();
+    const response = await t.app.inject({ method: 'GET', url: '/v1/correlations/flow-P?limit=2', headers: { ...t.auth.AUDITOR, accept: 'text/csv' } });
+    expect([response.statusCode, response.headers['content-type'], response.headers['next-cursor']]).toEqual([200, expect.stringMatching(/^text\/csv/), json.nextCursor]);
+    expect(response.body.split('\r\n')[0]).toBe('orderKey,revision,position,eventId,type,system,instance,actorType,actorId,occurredAt,receivedAt,recordedAt,'
+      + 'correlationId,causationId,sourceDocument,data,prevHash,hash');
+    const rows = parse(response.body, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r.orderKey, r.eventId, r.type, r.system, r.actorId, r.correlationId, r.hash]))
+      .toEqual(json.events.map((e: { orderKey: string; eventId: string; type: string; system: { kind: string }; actor: { id: string }; hash: string }) =>
+        [e.orderKey, e.eventId, e.type, e.system.kind, e.actor.id, 'flow-P', e.hash]));
+    expect(JSON.parse(rows[0]!.data!)).toEqual(json.events[0].data);
+    const empty = await t.app.inject({ method: 'GET', url: '/v1/correlations/flow-none', headers: { ...t.auth.AUDITOR, accept: 'text/csv' } });
+    expect(empty.body).toBe(`${response.body.split('\r\n')[0]}\r\n`);
   });
 });

@@ -36,7 +36,7 @@ describe('an order whose stored history was tampered with', () => {
   it('has a history CSV whose rows carry the verdict: the broken link, and nothing after it trusted', async () => {
     const response = await t.app.inject({ method: 'GET', url: '/v1/orders/V-FORGED/history', headers: { ...t.auth.AUDITOR, accept: 'text/csv' } });
     const [header, ...rows] = response.body.trim().split('\r\n');
-    expect(header!.split(',').slice(-2)).toEqual(['chain_verified', 'chain_link']);
+    expect(header!.split(',').slice(-2)).toEqual(['chainVerified', 'chainLink']);
     expect(rows.map((row) => row.split(',').slice(-2))).toEqual([['false', 'HASH_MISMATCH'], ['false', 'unverified']]);
   });
 });

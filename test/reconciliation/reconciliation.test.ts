@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { waitUntilCaughtUp } from '../../src/projections/projectionStatus.js';
 import { reconciliationRoutes } from '../../src/http/reconciliations/reconciliationRoutes.js';
@@ -141,6 +142,24 @@ describe('reconciling a system\'s snapshot with the ledger', () => {
     expect(Math.max(...next.json().items.map((r: { id: string }) => Number(r.id)))).toBeLessThan(Math.min(...ids));
     const bad = await app.inject({ method: 'GET', url: '/v1/reconciliations?cursor=nope', headers: read });
     expect([bad.statusCode, bad.json().code]).toEqual([400, 'INVALID_CURSOR']);
+    // The drift counts keep the kinds' names, as the drift rows and POST name them; the malformed rows are in each one's own answer only.
+    const whole = (await app.inject({ method: 'GET', url: '/v1/reconciliations?system=CRM&limit=1000', headers: read })).json().items as Record<string, unknown>[];
+    for (const listed of whole) {
+      expect(Object.keys(listed.drift as object).sort()).toEqual(Object.keys(noDrift).sort());
+      expect(listed).not.toHaveProperty('malformed');
+    }
+    const withMalformed = whole.find((r) => (r.malformedRows as number) > 0)!;
+    const alone = (await app.inject({ method: 'GET', url: `/v1/reconciliations/${withMalformed.id as string}?limit=1`, headers: read })).json();
+    expect(alone.malformed).toHaveLength(withMalformed.malformedRows as number);
+    expect(alone).toMatchObject(withMalformed);
+
+    const listCsv = await app.inject({ method: 'GET', url: '/v1/reconciliations?system=CRM&limit=2', headers: { ...read, accept: 'text/csv' } });
+    expect([listCsv.statusCode, listCsv.headers['content-type'], listCsv.headers['next-cursor']]).toEqual([200, expect.stringMatching(/^text\/csv/), first.json().nextCursor]);
+    const listed = parse(listCsv.body, { columns: true }) as Record<string, string>[];
+    expect(listCsv.body.split('\r\n')[0]).toBe('id,system,format,actor,createdAt,durationMs,rowsRead,malformedRows,snapshotOrders,ledgerOrders,driftedOrders,drift');
+    expect(listed.map((r) => r.id)).toEqual(first.json().items.map((r: { id: string }) => r.id));
+    expect(listed.map((r) => JSON.parse(r.drift!))).toEqual(first.json().items.map((r: { drift: unknown }) => r.drift));
+    expect(listed[0]).toMatchObject({ system: 'CRM', rowsRead: String(first.json().items[0].rowsRead), driftedOrders: String(first.json().items[0].driftedOrders) });
 
     const { rows: [drifted] } = await db.pool.query(`SELECT id::text FROM reporting.reconciliations WHERE (drift_counts->>'status_mismatch')::int = 1`);
     const page1 = await app.inject({ method: 'GET', url: `/v1/reconciliations/${drifted.id}?limit=3`, headers: read });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { EventStore, RecordedEvent } from '../../eventstore/EventStore.js';
 import { orderStreamId } from '../../eventstore/streams.js';
 import { eventTypeSchema, shownAsRecorded } from '../eventSchemas.js';
-import { chainLinkOf, historyEntry, verificationBody, verifyHistory } from '../orders/historyView.js';
+import { chainLinkOf, chainVerdictColumns, historyEntry, verificationBody, verifyHistory } from '../orders/historyView.js';
 import { recordedEnvelope, verificationSchema } from '../orders/orderSchemas.js';
 import { problem, sendProblem } from '../problem.js';
 import { problemResponses } from '../apiDocument.js';
@@ -19,7 +19,7 @@ const timelineEvent = z.object({
   occurredAt, recordedAt, correlationId, sourceDocument,
 });
 /** The CSV's columns: an event's, then the chain's verdict, which a saved file keeps (as the history's CSV does). */
-const csvColumns = [...Object.keys(timelineEvent.shape), 'chainVerified', 'chainLink'];
+const csvColumns = [...Object.keys(timelineEvent.shape), ...chainVerdictColumns];
 
 /** The history (`HistoryEntry`) without the payloads. */
 const timelineSchema = z.object({

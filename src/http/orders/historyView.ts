@@ -44,7 +44,24 @@ export function verificationBody(v: ChainVerification) {
     : { ok: false as const, checked: v.checked, reason: v.reason, brokenAt: { index: v.brokenAt.index, eventId: v.brokenAt.eventId, revision: v.brokenAt.revision === null ? null : Number(v.brokenAt.revision) } };
 }
 
-const csvHeader = ['revision', 'position', 'event_id', 'type', 'system', 'instance', 'actor_type', 'actor_id', 'occurred_at', 'received_at', 'recorded_at', 'correlation_id', 'causation_id', 'source_document', 'data', 'prev_hash', 'hash', 'chain_verified', 'chain_link'];
+/** An entry as one flat row: system and actor split into their fields, the source document and data as JSON. */
+export function flatEntry(e: HistoryEntry) {
+  return {
+    revision: e.revision, position: e.position, eventId: e.eventId, type: e.type, system: e.system?.kind, instance: e.system?.instance,
+    actorType: e.actor?.type, actorId: e.actor?.id, occurredAt: e.occurredAt, receivedAt: e.receivedAt, recordedAt: e.recordedAt,
+    correlationId: e.correlationId, causationId: e.causationId,
+    sourceDocument: e.sourceDocument ? JSON.stringify(e.sourceDocument) : '', data: JSON.stringify(e.data), prevHash: e.prevHash, hash: e.hash,
+  };
+}
+
+/** The fields of a flat entry, in their CSV order (also when a page has no rows). */
+export const flatEntryColumns = ['revision', 'position', 'eventId', 'type', 'system', 'instance', 'actorType', 'actorId', 'occurredAt', 'receivedAt',
+  'recordedAt', 'correlationId', 'causationId', 'sourceDocument', 'data', 'prevHash', 'hash'] as const satisfies readonly (keyof ReturnType<typeof flatEntry>)[];
+
+/** The columns a CSV of events adds for the chain's verdict: the whole chain's, then each row's link (chainLinkOf). */
+export const chainVerdictColumns = ['chainVerified', 'chainLink'] as const;
+
+const csvHeader = [...flatEntryColumns, ...chainVerdictColumns];
 
 type Verification = ReturnType<typeof verificationBody>;
 
@@ -60,15 +77,13 @@ export function chainLinkOf(verification: Verification): (index: number) => stri
 
 /**
  * The history as auditors file it. The chain's verdict travels in the body,
- * where a saved or forwarded file keeps it: `chain_verified` is the whole
- * history's, `chain_link` each row's (chainLinkOf).
+ * where a saved or forwarded file keeps it: `chainVerified` is the whole
+ * history's, `chainLink` each row's (chainLinkOf).
  */
 export function historyCsv(entries: readonly HistoryEntry[], verification: Verification): string {
   const link = chainLinkOf(verification);
-  return toCsv(csvHeader, entries.map((e, index) => [
-    e.revision, e.position, e.eventId, e.type, e.system?.kind, e.system?.instance, e.actor?.type, e.actor?.id,
-    e.occurredAt, e.receivedAt, e.recordedAt, e.correlationId, e.causationId,
-    e.sourceDocument ? JSON.stringify(e.sourceDocument) : '', JSON.stringify(e.data), e.prevHash, e.hash,
-    verification.ok, link(index),
-  ]));
+  return toCsv(csvHeader, entries.map((e, index) => {
+    const flat = flatEntry(e);
+    return [...flatEntryColumns.map((c) => flat[c]), verification.ok, link(index)];
+  }));
 }

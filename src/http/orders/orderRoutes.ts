@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { isCorrelationsUnavailable } from '../../eventstore/CorrelationIndex.js';
 import type { EventStore, Position } from '../../eventstore/EventStore.js';
 import { BadCursor, decodeCursor, encodeCursor } from '../../projections/reports/keysetPage.js';
-import { loadPage, pageQuery, setNextCursor, wantsCsv } from '../reports/reportReply.js';
+import { loadPage, pageQuery, sendCsv, setNextCursor, wantsCsv } from '../reports/reportReply.js';
 import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
-import { historyCsv, historyEntry, verificationBody, verifyHistory } from './historyView.js';
+import { flatEntry, flatEntryColumns, historyCsv, historyEntry, verificationBody, verifyHistory } from './historyView.js';
 import { orderKeyPattern, parseOrderRef, type OrderRef } from '../../orders/orderAliases.js';
 import type { OrderService } from '../../orders/OrderService.js';
 import { orderView } from './orderView.js';
@@ -103,10 +103,12 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
     });
 
     app.get('/v1/correlations/:correlationId', {
-      config: { scope: 'audit' },
+      config: { scope: 'audit', openapi: { csv: true } },
       serializerCompiler: shownAsRecorded,
       schema: {
         tags: ['audit'], summary: 'Every event that carries a correlation id, across orders, in log order, a page at a time',
+        description: 'JSON, or CSV with Accept: text/csv: one row per event of the page, its order key first, then the columns of the history\'s CSV '
+          + '(system and actor split into their fields, source document and data as JSON) without the chain\'s verdict, which is per order.',
         params: z.object({ correlationId: z.string().min(1).max(128) }),
         querystring: z.object(pageQuery),
         response: {
@@ -132,7 +134,12 @@ export function orderRoutes({ service, store }: OrderRoutesOptions): FastifyPlug
       const events = read.slice(0, limit);
       const nextCursor = read.length > limit ? encodeCursor([events.at(-1)!.position]) : null;
       setNextCursor(reply, nextCursor);
-      return { correlationId, events: events.map((e) => ({ orderKey: (e.metadata.orderKey as string | undefined) ?? null, ...historyEntry(e) })), nextCursor };
+      const entries = events.map((e) => ({ orderKey: (e.metadata.orderKey as string | undefined) ?? null, ...historyEntry(e) }));
+      if (wantsCsv(request)) {
+        const rows = entries.map((e) => ({ orderKey: e.orderKey, ...flatEntry(e) }));
+        return sendCsv(reply, `correlation-${correlationId.replace(/[^A-Za-z0-9._-]/g, '_')}`, rows, ['orderKey', ...flatEntryColumns]);
+      }
+      return { correlationId, events: entries, nextCursor };
     });
 
     /** The log position a correlations cursor holds; a BadCursor when it holds none of this store's. */

@@ -16,7 +16,7 @@ import type { OrderService } from '../../orders/OrderService.js';
 import { actorOf } from '../auth/actorOf.js';
 import { problemResponses } from '../apiDocument.js';
 import { problem, sendProblem } from '../problem.js';
-import { listResponses, loadPage, pageQuery, pageSchema, sendPage, setNextCursor, wantsCsv } from '../reports/reportReply.js';
+import { listResponses, pageQuery, pageSchema, sendPage, wantsCsv } from '../reports/reportReply.js';
 import { resendRecorder } from '../sync/resendRecorder.js';
 
 export interface ReconciliationRoutesOptions {
@@ -31,10 +31,12 @@ export interface ReconciliationRoutesOptions {
 const tags = ['sync'];
 const mediaTypes: Record<string, SnapshotFormat> = { 'text/csv': 'csv', 'application/x-ndjson': 'jsonl', 'application/jsonl': 'jsonl' };
 const counts = z.object(Object.fromEntries(driftKinds.map((k) => [k, z.number().int()])) as Record<(typeof driftKinds)[number], z.ZodNumber>);
-const summarySchema = z.object({
+const listedSchema = z.object({
   id: z.string(), system: z.string(), format: z.enum(['csv', 'jsonl']), actor: z.string(), createdAt: z.string(), durationMs: z.number().int(),
   rowsRead: z.number().int(), malformedRows: z.number().int(), snapshotOrders: z.number().int(), ledgerOrders: z.number().int(),
-  driftedOrders: z.number().int(), drift: counts,
+  driftedOrders: z.number().int(), drift: counts.describe('Drift rows of each kind, keyed by kind as the drift rows name it.'),
+}).meta({ id: 'ListedReconciliation' });
+const summarySchema = listedSchema.extend({
   malformed: z.array(z.object({ line: z.number().int(), field: z.string(), reason: z.string() })).describe('The first 100 malformed rows by line.'),
 }).meta({ id: 'Reconciliation' });
 const driftRow = z.object({
@@ -91,18 +93,17 @@ export function reconciliationRoutes(options: ReconciliationRoutesOptions): Fast
     });
 
     app.get('/v1/reconciliations', {
-      config: { scope: 'read' },
+      config: { scope: 'read', openapi: { csv: true } },
       schema: {
-        tags, summary: 'Stored reconciliations, newest first',
+        tags, summary: 'Stored reconciliations, newest first, a page at a time (each one\'s malformed rows: GET /v1/reconciliations/{id})',
+        description: 'JSON, or CSV with Accept: text/csv (the drift counts as JSON in one column).',
         querystring: z.object({ system: z.string().min(1).max(100).optional(), ...page }),
-        response: listResponses(summarySchema),
+        response: listResponses(listedSchema),
       },
-    }, async (request, reply) => {
-      const found = await loadPage(reply, () => listReconciliations(pool, request.query));
-      if (found === undefined) return reply;
-      setNextCursor(reply, found.nextCursor);
-      return found;
-    });
+    }, async (request, reply) => sendPage(request, reply, 'reconciliations', async () => {
+      const found = await listReconciliations(pool, request.query);
+      return { ...found, items: found.items.map((r) => ({ ...r })), columns: Object.keys(listedSchema.shape) };
+    }, { dataMaps: ['drift'] }));
 
     app.get('/v1/reconciliations/:id', {
       config: { scope: 'read', openapi: { csv: true } },

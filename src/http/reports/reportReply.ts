@@ -19,12 +19,20 @@ export const pageSchema = (item: z.ZodType = z.record(z.string(), z.unknown())) 
 /** A page of a list, or the problems a list answers (a cursor it did not issue; with a period, a bad range). */
 export const listResponses = (item?: z.ZodType, ...codes: Parameters<typeof problemResponses>) => ({ 200: pageSchema(item), ...problemResponses('INVALID_CURSOR', ...codes) });
 
-/** snake_case → camelCase, for every key at every depth: reports speak the orders API's casing. */
-export function camelCased(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(camelCased);
+/**
+ * snake_case → camelCase for every field name at every depth: reports speak
+ * the orders API's casing. A field named in `dataMaps` holds a map keyed by
+ * data, not fields (drift counts by kind, whose keys are the `kind` values
+ * rows carry): its keys are kept as they are.
+ */
+export function camelCased(value: unknown, dataMaps: ReadonlySet<string> = new Set()): unknown {
+  if (Array.isArray(value)) return value.map((v) => camelCased(v, dataMaps));
   if (value instanceof Date) return value.toISOString();
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), camelCased(v)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => {
+    const name = k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    return [name, dataMaps.has(name) ? v : camelCased(v, dataMaps)];
+  }));
 }
 
 /** True when the client asked for CSV first (`Accept: text/csv`). */
@@ -55,12 +63,15 @@ export function setNextCursor(reply: FastifyReply, nextCursor: string | null): v
 /**
  * Answers one page of a report list: `{ items, nextCursor }` as JSON, or
  * the same rows as CSV (one column per field, nested values as JSON) with
- * the next cursor in the `Next-Cursor` header.
+ * the next cursor in the `Next-Cursor` header. `dataMaps` names the fields
+ * whose keys are data (camelCased).
  */
-export async function sendPage(request: FastifyRequest, reply: FastifyReply, name: string, load: () => Promise<Page<Record<string, unknown>>>): Promise<Page<Record<string, unknown>> | FastifyReply> {
+export async function sendPage(request: FastifyRequest, reply: FastifyReply, name: string, load: () => Promise<Page<Record<string, unknown>>>,
+  { dataMaps = [] }: { readonly dataMaps?: readonly string[] } = {}): Promise<Page<Record<string, unknown>> | FastifyReply> {
   const page = await loadPage(reply, load);
   if (page === undefined) return reply;
-  const items = page.items.map((row) => camelCased(row) as Record<string, unknown>);
+  const kept = new Set(dataMaps);
+  const items = page.items.map((row) => camelCased(row, kept) as Record<string, unknown>);
   setNextCursor(reply, page.nextCursor);
   if (!wantsCsv(request)) return { items, nextCursor: page.nextCursor };
   return sendCsv(reply, name, items, page.columns?.map((c) => camelCased({ [c]: null }) as Record<string, unknown>).flatMap((o) => Object.keys(o)));

@@ -8,6 +8,9 @@ export interface Remembered {
   dirty: boolean;
 }
 
+/** Orders whose folded state a worker keeps in memory unless told otherwise (`LEDGER_PROJECTION_MEMORY_ORDERS`). */
+export const defaultMemoryOrders = 20_000;
+
 /**
  * Folded order states in memory, at most `limit` of them, least recently
  * touched out first. Batches prepared but not committed sit in layers on

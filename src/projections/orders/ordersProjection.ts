@@ -11,16 +11,13 @@ import { defaultFillRateSettings, fillRateLines, type FillRateSettings } from '.
 import { orderKpis } from '../readModels/orderKpis.js';
 import { target } from '../sql.js';
 import { orderEventOf } from './orderEventOf.js';
-import { OrderMemory, type Remembered } from './orderMemory.js';
+import { defaultMemoryOrders, OrderMemory, type Remembered } from './orderMemory.js';
 import type { OrderRowModel, OrderView } from './OrderView.js';
 import { orderRowsOf, replaceOrderRows, type OrderRows } from './replaceOrderRows.js';
 
 export interface OrdersProjectionSettings {
   readonly fillRate?: FillRateSettings;
 }
-
-/** Orders whose folded state a worker keeps in memory unless told otherwise (`LEDGER_PROJECTION_MEMORY_ORDERS`). */
-export const defaultMemoryOrders = 20_000;
 
 /** Sync records change no report (consumer receipts alone are ~6 per order): not worth a fold, and no row's record time moves for them. */
 export const ordersProjectionSkips: readonly string[] = syncRecordEventTypes;

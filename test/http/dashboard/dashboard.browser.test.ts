@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardRoutes } from '../../../src/http/dashboard/dashboardRoutes.js';
 import { syncRoutes } from '../../../src/http/sync/syncRoutes.js';
@@ -11,10 +11,9 @@ import { waitUntilCaughtUp } from '../../../src/projections/projectionStatus.js'
 import { generateDay } from '../../../src/simulator/generateDay.js';
 import { submitDay } from '../../../src/simulator/submitDay.js';
 import { createReportingApp, type ReportingApp } from '../../projections/support/reportingApp.js';
+import { chromiumPath, launchChromium } from '../../support/chromium.js';
 import { testSecrets } from '../../support/testSecrets.js';
 
-// Debian's chromium (installed by .ci/run); a test tool cannot download a browser here.
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshotPath = process.env.DASHBOARD_SCREENSHOT ?? join(tmpdir(), 'order-ledger-dashboard.png');
 const dayMs = 86_400_000;
 
@@ -78,10 +77,7 @@ describe.skipIf(!existsSync(chromiumPath) && process.env.CI !== 'true')('the das
     expect((await submitDay(day, { url, keys: t.systemKeys, concurrency: 6 })).serverErrors).toBe(0);
     await waitUntilCaughtUp(t.runner);
     await acknowledge();
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--disable-background-networking', '--disable-dev-shm-usage', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('request', (request) => requested.push(request.url()));
   }, 180_000);

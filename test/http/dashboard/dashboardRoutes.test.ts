@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dashboardRoutes } from '../../../src/http/dashboard/dashboardRoutes.js';
 import { integratorConfigSchema } from '../../../src/integrations/integratorConfig.js';
@@ -65,6 +66,41 @@ describe('dashboard routes', () => {
     expect(revisions).toEqual(happyOrder('D-1').events.map((_, i) => i));
     const refused = await get('/v1/reports/orders/D-1/timeline?cursor=bm9wZQ');
     expect([refused.statusCode, refused.json().code]).toEqual([400, 'INVALID_CURSOR']);
+  });
+
+  /** The timeline as CSV in two pages (the second by the first's Next-Cursor header), rows parsed by their header. */
+  async function timelineCsv(orderKey: string, events: number) {
+    const limit = Math.ceil(events / 2);
+    const first = await get(`/v1/reports/orders/${orderKey}/timeline?limit=${limit}`, { authorization: `Bearer ${t.readKey}`, accept: 'text/csv' });
+    expect([first.statusCode, first.headers['content-type']]).toEqual([200, expect.stringMatching(/^text\/csv/)]);
+    expect(first.headers['next-cursor']).toEqual(expect.any(String));
+    const second = await get(`/v1/reports/orders/${orderKey}/timeline?limit=${limit}&cursor=${String(first.headers['next-cursor'])}`, { authorization: `Bearer ${t.readKey}`, accept: 'text/csv' });
+    expect(second.headers['next-cursor']).toBeUndefined();
+    expect(first.body.split('\r\n')[0]).toBe('revision,type,system,actor,occurredAt,recordedAt,correlationId,sourceDocument,chainVerified,chainLink');
+    return [first, second].flatMap((page) => parse(page.body, { columns: true }) as Record<string, string>[]);
+  }
+
+  it('gives the timeline as CSV, every row carrying the whole chain\'s verdict and its own link', async () => {
+    const events = happyOrder('D-1').events.length;
+    const rows = await timelineCsv('D-1', events);
+    expect(rows.map((r) => Number(r.revision))).toEqual([...Array(events).keys()]);
+    expect(rows.every((r) => r.chainVerified === 'true' && r.chainLink === 'ok')).toBe(true);
+    expect(JSON.parse(rows[0]!.system!)).toMatchObject({ kind: 'CRM' });
+  });
+
+  it('marks a tampered timeline\'s rows as the history\'s CSV marks them: ok before the broken link, its reason on it, unverified after, across pages', async () => {
+    const events = happyOrder('D-T').events.length;
+    await appendOrder(t.store, 'D-T', happyOrder('D-T').events);
+    const broken = Math.ceil(events / 2) + 1; // the second row of the second page: its index counts from the start of the stream
+    await t.db.owner.query('ALTER TABLE ledger.events DISABLE TRIGGER USER');
+    await t.db.owner.query(`UPDATE ledger.events SET data = data || '{"forged": true}' WHERE stream_id = 'order-D-T' AND revision = $1`, [broken]);
+    await t.db.owner.query('ALTER TABLE ledger.events ENABLE TRIGGER USER');
+    const rows = await timelineCsv('D-T', events);
+    expect(rows.every((r) => r.chainVerified === 'false')).toBe(true);
+    expect(rows.map((r) => r.chainLink)).toEqual([...Array(events).keys()].map((i) => (i < broken ? 'ok' : i === broken ? 'HASH_MISMATCH' : 'unverified')));
+    const history = await get('/v1/orders/D-T/history', { authorization: `Bearer ${t.adminKey}`, accept: 'text/csv' });
+    const audited = parse(history.body, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r.revision, r.chainVerified, r.chainLink])).toEqual(audited.map((r) => [r.revision, r.chainVerified, r.chainLink]));
   });
 
   it('refuses the live stream without a key', async () => {
