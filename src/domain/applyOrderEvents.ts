@@ -1,14 +1,14 @@
 import type { DomainEventOf } from './events.js';
-import { definedOnly, patchLine, reportLine, withLines } from './lineRecords.js';
-import type { OrderState, Stamp } from './orderState.js';
+import { definedOnly } from './lineRecords.js';
+import type { OrderDraft } from './orderDraft.js';
+import type { Stamp } from './orderState.js';
 import { isLater, latest } from './stamp.js';
 
-export function applyOrderReceived(state: OrderState, event: DomainEventOf<'OrderReceived'>, stamp: Stamp): OrderState {
+export function applyOrderReceived(draft: OrderDraft, event: DomainEventOf<'OrderReceived'>, stamp: Stamp): void {
   const { data } = event;
-  let next: OrderState = state;
+  const { state } = draft;
   if (isLater(stamp, state.headerStamp)) {
-    next = {
-      ...state,
+    draft.set({
       orderKey: data.orderKey ?? state.orderKey,
       headerStamp: stamp,
       header: {
@@ -23,87 +23,79 @@ export function applyOrderReceived(state: OrderState, event: DomainEventOf<'Orde
         requestedDeliveryDate: data.requestedDeliveryDate ?? null,
       },
       milestones: { ...state.milestones, receivedAt: event.envelope.occurredAt },
-    };
+    });
   }
-  return withLines(next, (lines) => {
-    for (const line of data.lines) {
-      const patch = definedOnly({
-        sku: line.sku,
-        uom: line.uom,
-        qty: line.qty,
-        unitListPrice: line.unitListPrice?.amount,
-        unitNetPrice: line.unitNetPrice.amount,
-        taxCode: line.taxCode,
-        requestedDate: line.requestedDate ?? data.requestedShipDate,
-      });
-      patchLine(lines, line.lineNo, stamp.id, { stamp, patch }, true);
-    }
-  });
+  for (const line of data.lines) {
+    const patch = definedOnly({
+      sku: line.sku,
+      uom: line.uom,
+      qty: line.qty,
+      unitListPrice: line.unitListPrice?.amount,
+      unitNetPrice: line.unitNetPrice.amount,
+      taxCode: line.taxCode,
+      requestedDate: line.requestedDate ?? data.requestedShipDate,
+    });
+    draft.patchLine(line.lineNo, stamp.id, { stamp, patch }, true);
+  }
 }
 
 export function applyOrderDecision(
-  state: OrderState,
+  draft: OrderDraft,
   event: DomainEventOf<'OrderAccepted'> | DomainEventOf<'OrderRejected'>,
   stamp: Stamp,
-): OrderState {
+): void {
   const accepted = event.type === 'OrderAccepted';
   const at = event.envelope.occurredAt;
-  const { milestones } = state;
+  const { milestones, decision } = draft.state;
   // Every answer keeps its own milestone, not only the latest answer: a late-arriving
   // earlier acceptance must leave the same acceptedAt as one that arrived in time.
-  let next: OrderState = {
-    ...state,
+  draft.set({
     milestones: accepted
       ? { ...milestones, acceptedAt: latest(milestones.acceptedAt, at) }
       : { ...milestones, rejectedAt: latest(milestones.rejectedAt, at) },
-  };
-  if (isLater(stamp, state.decision?.stamp ?? null)) {
-    next = {
-      ...next,
+  });
+  if (isLater(stamp, decision?.stamp ?? null)) {
+    draft.set({
       decision: {
         outcome: accepted ? 'ACCEPTED' : 'REJECTED',
         stamp,
         erpOrderNumber: event.data.erpOrderNumber ?? null,
         reason: accepted ? null : event.data.reason,
       },
-    };
+    });
   }
-  if (event.type === 'OrderRejected') return next;
-  return withLines(next, (lines) => {
-    for (const line of event.data.lines) {
-      const patch = definedOnly({
-        unitNetPrice: line.confirmedPrice?.amount,
-        promisedShipDate: line.promisedShipDate,
-        shipFrom: line.shipFrom,
-      });
-      reportLine(lines, line, stamp);
-      patchLine(lines, line.lineNo, stamp.id, { stamp, patch }, false);
-    }
-  });
+  if (event.type === 'OrderRejected') return;
+  for (const line of event.data.lines) {
+    const patch = definedOnly({
+      unitNetPrice: line.confirmedPrice?.amount,
+      promisedShipDate: line.promisedShipDate,
+      shipFrom: line.shipFrom,
+    });
+    draft.reportLine(line, stamp);
+    draft.patchLine(line.lineNo, stamp.id, { stamp, patch }, false);
+  }
 }
 
-export function applyOrderLineChanged(state: OrderState, event: DomainEventOf<'OrderLineChanged'>, stamp: Stamp): OrderState {
-  return withLines(state, (lines) => {
-    for (const line of event.data.lines) {
-      const patch = definedOnly({
-        sku: line.sku,
-        uom: line.uom,
-        qty: line.qty,
-        unitNetPrice: line.after.unitNetPrice?.amount,
-        requestedDate: line.after.requestedDate,
-        promisedShipDate: line.after.promisedShipDate,
-        shipFrom: line.after.shipFrom,
-      });
-      patchLine(lines, line.lineNo, stamp.id, { stamp, patch }, true);
-    }
-  });
+export function applyOrderLineChanged(draft: OrderDraft, event: DomainEventOf<'OrderLineChanged'>, stamp: Stamp): void {
+  for (const line of event.data.lines) {
+    const patch = definedOnly({
+      sku: line.sku,
+      uom: line.uom,
+      qty: line.qty,
+      unitNetPrice: line.after.unitNetPrice?.amount,
+      requestedDate: line.after.requestedDate,
+      promisedShipDate: line.after.promisedShipDate,
+      shipFrom: line.after.shipFrom,
+    });
+    draft.patchLine(line.lineNo, stamp.id, { stamp, patch }, true);
+  }
 }
 
-export function applyOrderClosed(state: OrderState, event: DomainEventOf<'OrderClosed'>, stamp: Stamp): OrderState {
-  if (!isLater(stamp, state.closed?.stamp ?? null)) return state;
-  return {
-    ...state,
+export function applyOrderClosed(draft: OrderDraft, event: DomainEventOf<'OrderClosed'>, stamp: Stamp): void {
+  const { state } = draft;
+  if (!isLater(stamp, state.closed?.stamp ?? null)) return;
+  draft.set({
     closed: { reason: event.data.reason, stamp },
     milestones: { ...state.milestones, closedAt: event.envelope.occurredAt },
-  };
+  });
 }

@@ -1,14 +1,15 @@
 import type { DomainEventOf } from './events.js';
-import type { ExceptionEntry, Hold, OrderState, Stamp } from './orderState.js';
+import type { OrderDraft } from './orderDraft.js';
+import type { ExceptionEntry, Hold, Stamp } from './orderState.js';
 import { isLater, latest } from './stamp.js';
 
 export function applyHold(
-  state: OrderState,
+  draft: OrderDraft,
   event: DomainEventOf<'HoldApplied'> | DomainEventOf<'HoldReleased'>,
   stamp: Stamp,
-): OrderState {
+): void {
   const { data } = event;
-  const current: Hold = state.holds[data.holdId] ?? {
+  const current: Hold = draft.state.holds[data.holdId] ?? {
     id: data.holdId, type: data.holdType, blocking: false, lineNos: null,
     appliedAt: null, appliedStamp: null, releasedAt: null,
   };
@@ -25,15 +26,15 @@ export function applyHold(
       appliedStamp: stamp,
     };
   }
-  return { ...state, holds: { ...state.holds, [data.holdId]: hold } };
+  draft.map('holds')[data.holdId] = hold;
 }
 
 export function applyException(
-  state: OrderState,
+  draft: OrderDraft,
   event: DomainEventOf<'ExceptionRaised'> | DomainEventOf<'ExceptionResolved'>,
-): OrderState {
+): void {
   const id = event.data.exceptionId;
-  const current: ExceptionEntry = state.exceptions[id] ?? {
+  const current: ExceptionEntry = draft.state.exceptions[id] ?? {
     id, code: null, priority: 0, eventId: null, lineNos: [], raisedAt: null, resolvedAt: null,
   };
   const entry: ExceptionEntry = event.type === 'ExceptionRaised'
@@ -46,7 +47,7 @@ export function applyException(
         raisedAt: event.envelope.occurredAt,
       }
     : { ...current, resolvedAt: event.envelope.occurredAt };
-  return { ...state, exceptions: { ...state.exceptions, [id]: entry } };
+  draft.map('exceptions')[id] = entry;
 }
 
 /** X12 214 AT7 code for "delivered". */
@@ -57,14 +58,13 @@ export const deliveredStatusCode = 'D1';
  * (I13: a late "in transit" after delivery stays in history only). A total
  * order on (delivered, stamp), so arrival order does not matter.
  */
-export function applyCarrierStatus(state: OrderState, event: DomainEventOf<'CarrierStatusUpdated'>, stamp: Stamp): OrderState {
+export function applyCarrierStatus(draft: OrderDraft, event: DomainEventOf<'CarrierStatusUpdated'>, stamp: Stamp): void {
   const key = event.data.trackingNumber;
-  const current = state.carrier[key];
+  const current = draft.state.carrier[key];
   const incomingDelivered = event.data.statusCode === deliveredStatusCode;
   const wins = !current
     || (incomingDelivered && !current.delivered)
     || (incomingDelivered === current.delivered && isLater(stamp, current.lastStatusStamp));
-  if (!wins) return state;
-  const track = { lastStatusCode: event.data.statusCode, lastStatusStamp: stamp, eta: event.data.eta ?? null, delivered: incomingDelivered };
-  return { ...state, carrier: { ...state.carrier, [key]: track } };
+  if (!wins) return;
+  draft.map('carrier')[key] = { lastStatusCode: event.data.statusCode, lastStatusStamp: stamp, eta: event.data.eta ?? null, delivered: incomingDelivered };
 }

@@ -1,4 +1,5 @@
-import type { Buckets, ContributionKind, DocumentContribution, LineState, OrderState } from './orderState.js';
+import { OrderDraft, type LineDraft } from './orderDraft.js';
+import type { ContributionKind, DocumentContribution, OrderState } from './orderState.js';
 import { earliest, latest } from './stamp.js';
 
 type Sums = Record<ContributionKind, number>;
@@ -27,63 +28,77 @@ const pos = (x: number): number => Math.max(0, tidy(x));
  * of documents, which is what makes folding facts commutative.
  */
 export function deriveLines(state: OrderState): OrderState {
-  return derive(state, null);
+  const draft = new OrderDraft(state);
+  derive(draft, null);
+  return draft.finish();
 }
 
 /**
- * What `deriveLines(after)` gives, recomputing only the lines whose inputs
- * differ from `before` (itself derived): a line whose record changed, or that
- * a document added or replaced since `before` names (at either revision).
- * The others keep their derived values, which depend on nothing else; every
- * line is recomputed when the order closed or reopened (their `closed` flag).
+ * Ends a fold with what `deriveLines` would give its state, recomputing only
+ * what the fold changed (its base being derived): the lines it wrote and the
+ * lines a document it added or replaced names (at either revision), every
+ * line when the order closed or reopened (their `closed` flag). The others
+ * keep their derived values, which depend on nothing else; so do the totals
+ * unless an invoice or credit document changed, and the shipped and delivered
+ * milestones unless a line's first shipment or delivery moved.
  */
-export function deriveLinesSince(before: OrderState, after: OrderState): OrderState {
-  if (before.closed !== after.closed) return derive(after, null);
-  const touched = new Set<string>();
-  for (const key in after.lines) if (after.lines[key] !== before.lines[key]) touched.add(key);
-  for (const key in after.documents) {
-    const now = after.documents[key]!;
-    const then = before.documents[key];
-    if (now === then) continue;
-    for (const lineNo in now.lines) touched.add(lineNo);
-    if (then) for (const lineNo in then.lines) touched.add(lineNo);
+export function deriveChanges(draft: OrderDraft): OrderState {
+  draft.foldStaleTerms();
+  if (draft.base.closed !== draft.state.closed) derive(draft, null);
+  else if (draft.touchedLines.size > 0 || draft.changedDocuments.length > 0) {
+    const touched = new Set(draft.touchedLines);
+    for (const doc of draft.changedDocuments) for (const lineNo in doc.lines) touched.add(lineNo);
+    derive(draft, touched);
   }
-  return derive(after, touched);
+  return draft.finish();
 }
 
-/** Derives the lines in `only` (all when null); the sums still run over the documents in key order, as a full derivation adds them. */
-function derive(state: OrderState, only: ReadonlySet<string> | null): OrderState {
+const totalKinds: ReadonlySet<ContributionKind> = new Set(['invoice', 'invoiceCancel', 'credit']);
+
+/** Derives the lines in `only` (all when null) in place; the sums still run over the documents in key order, as a full derivation adds them. */
+function derive(draft: OrderDraft, only: ReadonlySet<string> | null): void {
+  const { state } = draft;
   const docs = Object.keys(state.documents).sort().map((key) => state.documents[key]!);
   const facts = collect(docs, only);
   const closed = state.closed !== null;
-  const lines: Record<string, LineState> = only === null ? {} : { ...state.lines };
+  let moved = only === null;
   for (const key of only ?? Object.keys(state.lines)) {
-    const line = state.lines[key];
-    if (line) lines[key] = deriveLine(line, facts.get(key) ?? blankFacts(), closed);
+    const current = state.lines[key];
+    if (!current) continue;
+    // Read before the line is written: it may be the draft's own, changed in place.
+    const shippedAt = current.firstShipment?.at ?? null;
+    const deliveredAt = current.deliveredAt;
+    const line = draft.line(current.lineNo);
+    deriveLine(line, facts.get(key) ?? blankFacts(), closed);
+    moved ||= (line.firstShipment?.at ?? null) !== shippedAt || line.deliveredAt !== deliveredAt;
   }
-  const all = Object.values(lines);
-  return {
-    ...state,
-    lines,
-    totals: {
-      invoiced: pos(sumTotals(docs, 'invoice') - sumTotals(docs, 'invoiceCancel')),
-      credited: pos(sumTotals(docs, 'credit')),
-    },
-    milestones: {
-      ...state.milestones,
-      firstShippedAt: all.reduce<string | null>((at, l) => earliest(at, l.firstShipment?.at ?? null), null),
-      deliveredAt: all.reduce<string | null>((at, l) => latest(at, l.deliveredAt), null),
-    },
-  };
+  if (only === null || draft.changedDocuments.some((doc) => totalKinds.has(doc.kind))) {
+    draft.set({
+      totals: {
+        invoiced: pos(sumTotals(docs, 'invoice') - sumTotals(docs, 'invoiceCancel')),
+        credited: pos(sumTotals(docs, 'credit')),
+      },
+    });
+  }
+  if (moved) {
+    const all = Object.values(state.lines);
+    draft.set({
+      milestones: {
+        ...state.milestones,
+        firstShippedAt: all.reduce<string | null>((at, l) => earliest(at, l.firstShipment?.at ?? null), null),
+        deliveredAt: all.reduce<string | null>((at, l) => latest(at, l.deliveredAt), null),
+      },
+    });
+  }
 }
 
-function deriveLine(line: LineState, facts: LineFacts, closed: boolean): LineState {
+function deriveLine(line: LineDraft, facts: LineFacts, closed: boolean): void {
   const { sums } = facts;
   const net = pos(line.qty - sums.cancel);
   const shipped = pos(sums.ship - sums.reverse);
   const open = pos(net - shipped);
   const allocated = pos(sums.alloc - sums.dealloc - shipped);
-  const buckets: Buckets = {
+  line.buckets = {
     ordered: pos(line.qty),
     cancelled: pos(sums.cancel),
     allocated,
@@ -96,18 +111,14 @@ function deriveLine(line: LineState, facts: LineFacts, closed: boolean): LineSta
     net,
     open,
   };
-  return {
-    ...line,
-    buckets,
-    invoicedAmount: pos(facts.invoicedAmount),
-    backorderEta: facts.backorder?.date ?? null,
-    released: sums.release > 0,
-    picked: sums.pick > 0,
-    packed: sums.pack > 0,
-    firstShipment: facts.firstShipment && { at: facts.firstShipment.at, qty: facts.firstShipment.qty },
-    deliveredAt: facts.deliveredAt,
-    closed,
-  };
+  line.invoicedAmount = pos(facts.invoicedAmount);
+  line.backorderEta = facts.backorder?.date ?? null;
+  line.released = sums.release > 0;
+  line.picked = sums.pick > 0;
+  line.packed = sums.pack > 0;
+  line.firstShipment = facts.firstShipment && { at: facts.firstShipment.at, qty: facts.firstShipment.qty };
+  line.deliveredAt = facts.deliveredAt;
+  line.closed = closed;
 }
 
 function blankFacts(): LineFacts {

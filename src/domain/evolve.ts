@@ -1,33 +1,35 @@
 import { applyOrderClosed, applyOrderDecision, applyOrderLineChanged, applyOrderReceived } from './applyOrderEvents.js';
 import { applyCarrierStatus, applyException, applyHold } from './applyOverlays.js';
 import { contributionOf } from './contributionOf.js';
-import { deriveLinesSince } from './deriveLines.js';
+import { deriveChanges } from './deriveLines.js';
 import { eventLines, isSyncRecordEvent, type DomainEvent } from './events.js';
 import { submissionDigest } from './idempotency.js';
-import { reportLine, withLines } from './lineRecords.js';
+import { OrderDraft } from './orderDraft.js';
 import type { OrderState, Stamp } from './orderState.js';
 import { stampOf } from './stamp.js';
 
 /** Folds one event into the state. Pure; facts fold commutatively (docs/domain.md §3). */
 export function evolve(state: OrderState, event: DomainEvent): OrderState {
-  const next = record(state, event);
-  return changesLines(event) ? deriveLinesSince(state, next) : next;
+  return evolveAll(state, [event]);
 }
 
 /**
- * Folds many events, deriving the lines once at the end rather than after
- * each event: the derived buckets are a pure function of the recorded
- * documents and terms, which no `apply*` step reads. Either way only the
- * lines the events touched are derived again (`deriveLinesSince`).
+ * Folds many events into one copy of the state (`OrderDraft`): each map the
+ * events write is copied once for the run, not once per event, and the lines
+ * are derived once at the end rather than after each event (the derived
+ * buckets are a pure function of the recorded documents and terms, which no
+ * `apply*` step reads), and only for the lines the events touched. The same
+ * state as `evolve` one event at a time; `state` itself is left as it is.
  */
 export function evolveAll(state: OrderState, events: Iterable<DomainEvent>, options: FoldOptions = {}): OrderState {
-  let next = state;
-  let derive = false;
+  const draft = new OrderDraft(state);
+  const memo = options.memo !== false;
   for (const event of events) {
-    next = options.memo === false ? apply(next, event, stampOf(event)) : record(next, event);
-    derive ||= changesLines(event);
+    const stamp = stampOf(event);
+    if (memo) remember(draft, event, stamp);
+    apply(draft, event, stamp);
   }
-  return derive ? deriveLinesSince(state, next) : next;
+  return deriveChanges(draft);
 }
 
 export interface FoldOptions {
@@ -35,44 +37,27 @@ export interface FoldOptions {
   readonly memo?: boolean;
 }
 
-/** Records the event (documents, terms, overlays, idempotency memo) without deriving the lines. */
-function record(state: OrderState, event: DomainEvent): OrderState {
-  const stamp = stampOf(event);
+/** Notes the event in the idempotency memo (I4). */
+function remember(draft: OrderDraft, event: DomainEvent, stamp: Stamp): void {
   // decide() stamps the digest on the envelope; older or hand-built events get it computed here.
   const payloadSha256 = event.envelope.payloadSha256 ?? submissionDigest(event.type, event.data);
-  const remembered: OrderState = {
-    ...state,
-    processed: { ...state.processed, [event.envelope.idempotencyKey]: { eventId: stamp.id, payloadSha256 } },
-  };
-  return apply(remembered, event, stamp);
+  draft.map('processed')[event.envelope.idempotencyKey] = { eventId: stamp.id, payloadSha256 };
 }
 
-function changesLines(event: DomainEvent): boolean {
-  if (isSyncRecordEvent(event)) return false;
-  switch (event.type) {
-    case 'HoldApplied':
-    case 'HoldReleased':
-    case 'CarrierStatusUpdated':
-    case 'ExceptionRaised':
-    case 'ExceptionResolved': return false;
-    default: return true;
-  }
-}
-
-function apply(state: OrderState, event: DomainEvent, stamp: Stamp): OrderState {
+function apply(draft: OrderDraft, event: DomainEvent, stamp: Stamp): void {
   // What a downstream system was sent or holds is no fact about the order.
-  if (isSyncRecordEvent(event)) return state;
+  if (isSyncRecordEvent(event)) return;
   switch (event.type) {
-    case 'OrderReceived': return applyOrderReceived(state, event, stamp);
+    case 'OrderReceived': return applyOrderReceived(draft, event, stamp);
     case 'OrderAccepted':
-    case 'OrderRejected': return applyOrderDecision(state, event, stamp);
-    case 'OrderLineChanged': return applyOrderLineChanged(state, event, stamp);
-    case 'OrderClosed': return applyOrderClosed(state, event, stamp);
+    case 'OrderRejected': return applyOrderDecision(draft, event, stamp);
+    case 'OrderLineChanged': return applyOrderLineChanged(draft, event, stamp);
+    case 'OrderClosed': return applyOrderClosed(draft, event, stamp);
     case 'HoldApplied':
-    case 'HoldReleased': return applyHold(state, event, stamp);
-    case 'CarrierStatusUpdated': return applyCarrierStatus(state, event, stamp);
+    case 'HoldReleased': return applyHold(draft, event, stamp);
+    case 'CarrierStatusUpdated': return applyCarrierStatus(draft, event, stamp);
     case 'ExceptionRaised':
-    case 'ExceptionResolved': return applyException(state, event);
+    case 'ExceptionResolved': return applyException(draft, event);
     case 'LineCancelled':
     case 'InventoryAllocated':
     case 'InventoryDeallocated':
@@ -87,23 +72,21 @@ function apply(state: OrderState, event: DomainEvent, stamp: Stamp): OrderState 
     case 'InvoiceCancelled':
     case 'ReturnAuthorized':
     case 'ReturnReceived':
-    case 'CreditMemoIssued': return applyDocument(state, event, stamp);
+    case 'CreditMemoIssued': return applyDocument(draft, event, stamp);
     default: return assertNever(event);
   }
 }
 
 /** Keeps each source document at its highest revision (event id breaks ties). */
-function applyDocument(state: OrderState, event: DomainEvent, stamp: Stamp): OrderState {
+function applyDocument(draft: OrderDraft, event: DomainEvent, stamp: Stamp): void {
   const found = contributionOf(event, stamp.id);
-  if (!found) return state;
-  const next = withLines(state, (lines) => {
-    for (const line of eventLines(event)) reportLine(lines, line, stamp);
-  });
-  const current = next.documents[found.key];
+  if (!found) return;
+  for (const line of eventLines(event)) draft.reportLine(line, stamp);
+  const current = draft.state.documents[found.key];
   const newer = !current
     || found.contribution.revision > current.revision
     || (found.contribution.revision === current.revision && found.contribution.eventId > current.eventId);
-  return newer ? { ...next, documents: { ...next.documents, [found.key]: found.contribution } } : next;
+  if (newer) draft.setDocument(found.key, found.contribution);
 }
 
 function assertNever(event: never): never {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, evolve, foldOrder, initialOrderState, type OrderState } from '../../src/domain/index.js';
+import { canonicalJson, evolve, evolveAll, foldOrder, initialOrderState, type OrderState } from '../../src/domain/index.js';
 import { deriveLines } from '../../src/domain/deriveLines.js';
 import { actionsArb, run } from './support/arbitraries.js';
 
@@ -8,6 +8,15 @@ import { actionsArb, run } from './support/arbitraries.js';
 const numRuns = 1000;
 const bucketsOf = (state: OrderState) =>
   Object.fromEntries(Object.entries(state.lines).map(([n, l]) => [n, l.buckets]));
+
+/** Freezes the value and everything it reaches, so any write into it throws. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
 
 /** Canonical JSON equality is the fast check; toEqual only runs to describe a difference. */
 function expectSame(actual: unknown, expected: unknown): void {
@@ -29,6 +38,21 @@ describe('foldOrder over generated requests and facts', () => {
       const stepwise = events.reduce(evolve, initialOrderState);
       expectSame(foldOrder(events), stepwise);
       expectSame(foldOrder(events.slice(split), foldOrder(events.slice(0, split))), stepwise);
+    }), { numRuns });
+  });
+
+  it('folds a run of events with evolveAll to what evolve gives one event at a time, leaving the state it starts from as it was', () => {
+    fc.assert(fc.property(actionsArb, fc.nat(), fc.boolean(), (actions, at, memo) => {
+      const { events } = run(actions);
+      const split = events.length === 0 ? 0 : at % events.length;
+      const from = deepFreeze(events.slice(0, split).reduce(evolve, initialOrderState));
+      const text = canonicalJson(from);
+      const rest = events.slice(split);
+      const stepwise = rest.reduce(evolve, from);
+      // Frozen: a write into the starting state, or into anything it shares with the result, throws here.
+      const batched = evolveAll(from, rest, { memo });
+      expectSame(batched, memo ? stepwise : { ...stepwise, processed: from.processed });
+      expect(canonicalJson(from)).toBe(text);
     }), { numRuns });
   });
 
