@@ -65,8 +65,7 @@ export function hasAtMostDecimals(value: number, decimals: number): boolean {
   return Number(value.toFixed(decimals)) === value;
 }
 
-/** True when an ISO date or date-time falls inside the date window. */
-export function withinWindow(iso: string): boolean {
+function withinWindow(iso: string): boolean {
   const at = Date.parse(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
   return at >= windowFrom && at < windowUntil;
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { envelopeSchema, type Envelope } from '../domain/envelope.js';
 import { idempotencyKey as deriveKey } from '../domain/idempotency.js';
-import { withinWindow } from '../domain/primitives.js';
 import type { OrderEventType } from '../domain/events.js';
 import type { SourceSystemKind } from '../domain/sourceSystems.js';
 
@@ -43,13 +42,7 @@ export interface SubmissionContext {
   readonly receivedAt: Date;
 }
 
-/**
- * Builds the envelope of docs/domain.md §2 from a body and its request. The
- * route checked the body's shape; the envelope's rules (storable, not blank,
- * inside the date window) are checked here once: at a glance for the common
- * plain values, else by the envelope's schema, which has the final word and
- * words every refusal (a property test holds the two to one answer).
- */
+/** Builds the envelope of docs/domain.md §2 from a body and its request; zod has the final word. */
 export function buildEnvelope(type: OrderEventType, body: Omit<TransitionBody, 'type'>, ctx: SubmissionContext): ReturnType<typeof envelopeSchema.safeParse> {
   const instance = body.sourceSystemInstance ?? ctx.system;
   const key = ctx.headerIdempotencyKey ?? body.idempotencyKey ?? deriveKey({
@@ -75,27 +68,5 @@ export function buildEnvelope(type: OrderEventType, body: Omit<TransitionBody, '
     ...(body.channel ? { channel: body.channel } : {}),
     ...(body.transportRef ? { transportRef: body.transportRef } : {}),
   };
-  return passesAsIs(envelope) ? { success: true, data: envelope } : envelopeSchema.safeParse(envelope);
-}
-
-/** Printable ASCII, 1 to 500 characters, one of them visible: text every rule of the envelope takes. */
-const plainText = /^(?=[ -~]{1,500}$) *[!-~]/;
-
-/**
- * True when the envelope is plainly inside its rules: no line references,
- * plain text throughout, business time inside the window. What the ledger
- * set itself (its clock, the schema version) is not looked at again.
- */
-function passesAsIs(envelope: Envelope): boolean {
-  const { sourceDocument, occurredAt, sourceCommittedAt, receivedAt: _receivedAt, schemaVersion: _schemaVersion, ...rest } = envelope;
-  return sourceDocument.lineRefs === undefined && sourceCommittedAt === undefined
-    && plainText.test(sourceDocument.type) && plainText.test(sourceDocument.id)
-    && withinWindow(occurredAt) && onlyPlainText(rest);
-}
-
-function onlyPlainText(value: object): boolean {
-  for (const member of Object.values(value)) {
-    if (typeof member === 'string' ? !plainText.test(member) : typeof member !== 'object' || member === null || !onlyPlainText(member)) return false;
-  }
-  return true;
+  return envelopeSchema.safeParse(envelope);
 }
