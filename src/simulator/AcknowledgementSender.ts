@@ -2,6 +2,9 @@ import type { HttpClient } from './HttpClient.js';
 import type { Receipt } from './driftingCrm.js';
 
 const maxItems = 500;
+/** Item answers that ask to be sent again (back-pressure, an order that kept changing), and how often. */
+const retryable = new Set([409, 429, 503]);
+const maxResends = 30;
 
 /**
  * Records, as the CRM, an `IntegrationAcknowledged` for the deliveries the
@@ -15,7 +18,8 @@ export class AcknowledgementSender {
   private readonly timer: NodeJS.Timeout;
   /** Receipts (one per order and round) the ledger recorded (or already had), and those it refused. */
   readonly counts = { recorded: 0, refused: 0 };
-  lastRefusal: string | undefined;
+  /** Each refusal's status and code, in the order they came. */
+  readonly refusals: string[] = [];
 
   constructor(private readonly client: HttpClient, private readonly key: string, private readonly consumer: string, everyMs = 200) {
     this.timer = setInterval(() => void this.flush(), everyMs);
@@ -51,14 +55,30 @@ export class AcknowledgementSender {
           data: { consumer: this.consumer, eventIds: receipts.map((r) => r.eventId), outcome: 'ACCEPTED', ackAt: at, targetRecordId: `crm-${orderKey}` },
         };
       });
-      const results = await this.post(JSON.stringify({ items }));
-      for (const result of results) {
+      await this.record(items);
+    }
+  }
+
+  /**
+   * Sends `items`, and again those answered with a status that asks for it
+   * (a 409 only when its code says the order kept changing): each receipt is
+   * deterministic, so one the ledger did record is answered as a duplicate.
+   */
+  private async record(items: readonly object[]): Promise<void> {
+    let pending = items;
+    for (let round = 0; pending.length > 0; round++) {
+      const results = await this.post(JSON.stringify({ items: pending }));
+      const again: object[] = [];
+      results.forEach((result, i) => {
         if (result.outcome === 'accepted' || result.outcome === 'duplicate') this.counts.recorded++;
+        else if (round < maxResends && retryable.has(result.status) && (result.status !== 409 || result.code === 'CONCURRENT_UPDATE')) again.push(pending[i]!);
         else {
           this.counts.refused++;
-          this.lastRefusal = `${result.status} ${result.code ?? ''}`.trim();
+          this.refusals.push(`${result.status} ${result.code ?? ''}`.trim());
         }
-      }
+      });
+      if (again.length > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+      pending = again;
     }
   }
 
@@ -67,7 +87,7 @@ export class AcknowledgementSender {
     for (let attempt = 0; ; attempt++) {
       const res = await this.client.request('POST', '/v1/batches', { authorization: `Bearer ${this.key}` }, body).catch((error: Error) => error);
       const retry = res instanceof Error || res.status === 503 || res.status === 429;
-      if (retry && attempt < 30) {
+      if (retry && attempt < maxResends) {
         await new Promise((resolve) => setTimeout(resolve, 500));
         continue;
       }

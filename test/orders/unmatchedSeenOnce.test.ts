@@ -10,6 +10,7 @@ import { integratorHarness } from '../integrations/support/integratorHarness.js'
 import { startWebhookReceiver, waitFor, type WebhookReceiver } from '../integrations/support/webhookReceiver.js';
 import { acceptedBody, allocatedBody, placeOrderBody } from '../http/support/payloads.js';
 import { createTestApp, type TestApp } from '../http/support/testApp.js';
+import { untilReadable } from '../support/untilReadable.js';
 
 const t: TestApp = await createTestApp();
 const hooks = integratorHarness(t.db.pool, t.store);
@@ -50,6 +51,8 @@ describe('a transition that waited under an unknown alias', () => {
       const stored = await t.db.pool.query("SELECT event_id, metadata->>'causationId' AS causation FROM ledger.events WHERE type = 'InventoryAllocated'");
       expect(stored.rows).toEqual([{ event_id: eventId, causation: waitingId }]);
 
+      // The feed reads below the safe position, which another file's open transaction can hold back for a while.
+      await untilReadable(t.store);
       const auth = { authorization: `Bearer ${feed.read}` };
       const filtered = await feed.app.inject({ method: 'GET', url: '/v1/feed?types=InventoryAllocated', headers: auth });
       expect(filtered.json().events.map((e: { id: string }) => e.id)).toEqual([eventId]);

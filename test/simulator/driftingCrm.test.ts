@@ -53,6 +53,7 @@ describe('a simulated day with a drifting CRM, against a running service', () =>
     expect(stats.dropped).toBeGreaterThan(0);
     expect(stats.delayed).toBeGreaterThan(0);
     expect(stats.applied).toBe(stats.received - stats.dropped);
+    expect(run.crm!.acknowledgements.refusals).toEqual([]);
     expect(run.crm!.acknowledgements.counts.refused).toBe(0);
   });
 
