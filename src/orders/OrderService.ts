@@ -14,7 +14,7 @@ import { isWrongExpectedRevision } from '../eventstore/WrongExpectedRevision.js'
 import { inSpan } from '../observability/tracing.js';
 import { aliasesOf, describeRef, type OrderAliases, type OrderRef } from './orderAliases.js';
 import { defaultCachedOrders, OrderStateCache } from './OrderStateCache.js';
-import { parkOrRefuse, redriveAlias, type Redrive } from './redrive.js';
+import { applyWaiting, parkOrRefuse, redriveAlias, type Redrive } from './redrive.js';
 import { buildEnvelope, type SubmissionContext, type TransitionBody } from './submission.js';
 import { acceptedBody, refused, type SubmissionOutcome } from './SubmissionOutcome.js';
 import type { UnmatchedQueue } from './UnmatchedQueue.js';
@@ -192,10 +192,8 @@ export class OrderService {
   private async learnAliases(orderKey: string, events: readonly DomainEvent[], position: Position): Promise<void> {
     const aliases = events.flatMap(aliasesOf);
     if (aliases.length === 0) return;
-    const learnt = await this.deps.aliases.register(orderKey, aliases, position);
-    for (const alias of aliases) {
-      const isNew = learnt.some((a) => a.kind === alias.kind && a.value === alias.value);
-      if (isNew || (await this.deps.aliases.resolve(alias)) === orderKey) await redriveAlias(this.redrive, alias, orderKey, this.policy);
+    for (const { waiting } of await this.deps.aliases.bind(orderKey, aliases, position)) {
+      if (waiting.length > 0) await applyWaiting(this.redrive, waiting, orderKey, this.policy);
     }
   }
 }

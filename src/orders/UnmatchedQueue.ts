@@ -17,7 +17,8 @@ export type ParkResult =
   | { readonly kind: 'parked'; readonly entry: WaitingTransition }
   | { readonly kind: 'known'; readonly entry: WaitingTransition; readonly state: string; readonly orderKey: string | null };
 
-interface Row {
+/** A row of `ledger.unmatched_transitions`. */
+export interface WaitingRow {
   id: string;
   alias_kind: 'erp' | 'po';
   alias_value: string;
@@ -44,28 +45,28 @@ export class UnmatchedQueue {
 
   async park(alias: Alias, type: string, data: unknown, envelope: Envelope): Promise<ParkResult> {
     const id = UnmatchedQueue.idOf(envelope);
-    const inserted = await this.pool.query<Row>(
+    const inserted = await this.pool.query<WaitingRow>(
       `INSERT INTO ledger.unmatched_transitions (id, alias_kind, alias_value, source_system, type, data, envelope)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (id) DO NOTHING
        RETURNING *`,
       [id, alias.kind, alias.value, envelope.sourceSystem.kind, type, JSON.stringify(data), JSON.stringify(envelope)],
     );
-    if (inserted.rows[0]) return { kind: 'parked', entry: entryOf(inserted.rows[0]) };
-    const { rows } = await this.pool.query<Row>('SELECT * FROM ledger.unmatched_transitions WHERE id = $1', [id]);
+    if (inserted.rows[0]) return { kind: 'parked', entry: waitingOf(inserted.rows[0]) };
+    const { rows } = await this.pool.query<WaitingRow>('SELECT * FROM ledger.unmatched_transitions WHERE id = $1', [id]);
     const row = rows[0]!;
-    return { kind: 'known', entry: entryOf(row), state: row.state, orderKey: row.order_key };
+    return { kind: 'known', entry: waitingOf(row), state: row.state, orderKey: row.order_key };
   }
 
   /** What waits under an alias, in arrival order. */
   async waitingFor(alias: Alias): Promise<WaitingTransition[]> {
-    const { rows } = await this.pool.query<Row>(
+    const { rows } = await this.pool.query<WaitingRow>(
       `SELECT * FROM ledger.unmatched_transitions
         WHERE alias_kind = $1 AND alias_value = $2 AND state = 'waiting'
         ORDER BY received_at, id`,
       [alias.kind, alias.value],
     );
-    return rows.map(entryOf);
+    return rows.map(waitingOf);
   }
 
   /** Aliases with waiting transitions that an order has already taken (a crash between binding and applying). */
@@ -106,7 +107,7 @@ export class UnmatchedQueue {
   }
 }
 
-function entryOf(row: Row): WaitingTransition {
+export function waitingOf(row: WaitingRow): WaitingTransition {
   return {
     id: row.id, alias: { kind: row.alias_kind, value: row.alias_value }, type: row.type, data: row.data,
     envelope: row.envelope, receivedAt: row.received_at,

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { DomainEvent } from '../domain/events.js';
 import { textProblem } from '../domain/primitives.js';
 import { LruMap } from './LruMap.js';
+import { waitingOf, type WaitingRow, type WaitingTransition } from './UnmatchedQueue.js';
 
 /** How a submission names its order: the ledger's key, or an alias the ledger learnt. */
 export type OrderRef = { readonly orderKey: string } | { readonly alias: Alias };
@@ -31,6 +32,12 @@ export function parseOrderRef(segment: string): OrderRef | { error: string } {
 
 export function describeRef(ref: OrderRef): string {
   return 'orderKey' in ref ? ref.orderKey : `${ref.alias.kind}:${ref.alias.value}`;
+}
+
+/** An alias that is the order's (bound just now or before), and what waits under it, in arrival order. */
+export interface BoundAlias {
+  readonly alias: Alias;
+  readonly waiting: WaitingTransition[];
 }
 
 /** The aliases an event teaches the ledger. */
@@ -68,19 +75,45 @@ export class OrderAliases {
     return orderKey;
   }
 
-  /** Records aliases; returns those that were new. An alias already bound elsewhere keeps its first order. */
-  async register(orderKey: string, aliases: readonly Alias[], position: string): Promise<Alias[]> {
-    const unknown = aliases.filter((a) => this.bound.peek(`${a.kind}:${a.value}`) !== orderKey);
-    if (unknown.length === 0) return [];
-    const { rows } = await this.pool.query<{ kind: 'erp' | 'po'; value: string }>({
-      name: 'order-alias-register',
-      text: `INSERT INTO ledger.order_aliases (kind, value, order_key, first_position)
-             SELECT k, v, $3, $4 FROM unnest($1::text[], $2::text[]) AS a(k, v)
-             ON CONFLICT (kind, value) DO NOTHING
-             RETURNING kind, value`,
-      values: [unknown.map((a) => a.kind), unknown.map((a) => a.value), orderKey, position],
+  /**
+   * Binds `aliases` to the order (an alias already bound elsewhere keeps its
+   * first order) and, in the same statement, reads what waits under each one
+   * that is this order's: one round trip for an event that names aliases,
+   * whether they are new, known or another order's.
+   */
+  async bind(orderKey: string, aliases: readonly Alias[], position: string): Promise<BoundAlias[]> {
+    if (aliases.length === 0) return [];
+    const { rows } = await this.pool.query<WaitingRow & { kind: 'erp' | 'po'; value: string }>({
+      name: 'order-alias-bind',
+      text: `WITH input AS (SELECT DISTINCT k AS kind, v AS value FROM unnest($1::text[], $2::text[]) AS a(k, v)),
+             learnt AS (
+               INSERT INTO ledger.order_aliases (kind, value, order_key, first_position)
+               SELECT kind, value, $3, $4 FROM input
+               ON CONFLICT (kind, value) DO NOTHING
+               RETURNING kind, value),
+             -- The statement does not see the rows it inserts: those come from RETURNING, the bindings already made from the table.
+             ours AS (
+               SELECT kind, value FROM learnt
+               UNION ALL
+               SELECT a.kind, a.value FROM ledger.order_aliases a JOIN input i ON a.kind = i.kind AND a.value = i.value
+                WHERE a.order_key = $3)
+             SELECT o.kind, o.value, u.*
+               FROM ours o
+               LEFT JOIN ledger.unmatched_transitions u ON u.alias_kind = o.kind AND u.alias_value = o.value AND u.state = 'waiting'
+              ORDER BY o.kind, o.value, u.received_at, u.id`,
+      values: [aliases.map((a) => a.kind), aliases.map((a) => a.value), orderKey, position],
     });
-    for (const a of rows) this.bound.set(`${a.kind}:${a.value}`, orderKey);
-    return rows;
+    const bound = new Map<string, BoundAlias>();
+    for (const row of rows) {
+      const key = `${row.kind}:${row.value}`;
+      let entry = bound.get(key);
+      if (!entry) {
+        entry = { alias: { kind: row.kind, value: row.value }, waiting: [] };
+        bound.set(key, entry);
+        this.bound.set(key, orderKey);
+      }
+      if (row.id !== null) entry.waiting.push(waitingOf(row));
+    }
+    return [...bound.values()];
   }
 }

@@ -46,8 +46,13 @@ export async function parkOrRefuse(queue: UnmatchedQueue, alias: Alias, type: st
  * A conflict that outlasted the retries leaves it waiting for the next try.
  */
 export async function redriveAlias(redrive: Redrive, alias: Alias, orderKey: string, policy: DomainPolicy): Promise<number> {
+  return applyWaiting(redrive, await redrive.queue.waitingFor(alias), orderKey, policy);
+}
+
+/** `redriveAlias` for transitions already read (in arrival order) with the binding of their alias. */
+export async function applyWaiting(redrive: Redrive, transitions: readonly WaitingTransition[], orderKey: string, policy: DomainPolicy): Promise<number> {
   let applied = 0;
-  for (const waiting of await redrive.queue.waitingFor(alias)) {
+  for (const waiting of transitions) {
     const envelope: Envelope = { ...waiting.envelope, causationId: waiting.id };
     const type = waiting.type;
     const command = isOrderEventType(type)

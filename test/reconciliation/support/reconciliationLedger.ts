@@ -39,7 +39,7 @@ export async function seedOrders(store: EventStore, pool: pg.Pool, count: number
     }
     await appendOrder(store, orderKey, b.events);
     // As the command path does: the ERP number and the PO name the order from now on.
-    await aliases.register(orderKey, b.events.flatMap(aliasesOf), await store.headPosition());
+    await aliases.bind(orderKey, b.events.flatMap(aliasesOf), await store.headPosition());
     keys.push(orderKey);
   }
   return keys;
