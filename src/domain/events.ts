@@ -59,8 +59,13 @@ export type EventData<T extends OrderEventType> = z.infer<(typeof eventDataSchem
 /** An event of the catalogue: `{type, data}`, discriminated on `type`. */
 export type OrderEvent = { [T in OrderEventType]: { readonly type: T; readonly data: EventData<T> } }[OrderEventType];
 
-/** An event with its envelope: what `decide` emits and `evolve` folds. */
-export type DomainEvent = OrderEvent & { readonly envelope: Envelope };
+/**
+ * An event with its envelope: what `decide` emits and `evolve` folds. `id` is
+ * the id the log holds for an event read from it (`domainEventOf`), so the
+ * fold does not derive it again; a new event has none, and `eventIdOf`
+ * derives it from the idempotency key (which the stored id was derived from).
+ */
+export type DomainEvent = OrderEvent & { readonly envelope: Envelope; readonly id?: string };
 
 /** One member of the DomainEvent union. */
 export type DomainEventOf<T extends OrderEventType> = Extract<DomainEvent, { type: T }>;

@@ -5,8 +5,9 @@ import type { Stamp } from './orderState.js';
 // Memoised per envelope object: folding and deciding ask for the same id many times.
 const ids = new WeakMap<object, { key: string; id: string }>();
 
-/** The id the event store gives this event (derived from its idempotency key). */
+/** The id the event store gives this event: the stored one when read from the log, else derived from its idempotency key. */
 export function eventIdOf(event: DomainEvent): string {
+  if (event.id !== undefined) return event.id;
   const key = event.envelope.idempotencyKey;
   const cached = ids.get(event.envelope);
   if (cached?.key === key) return cached.id;
