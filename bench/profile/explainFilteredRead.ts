@@ -9,8 +9,8 @@
  */
 import pg from 'pg';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
-import { readAllOfPartition, readAllOfTypes, readAllSql } from '../../src/eventstore/postgres/sql.js';
-import { partitionsOf } from '../../src/eventstore/streamPartition.js';
+import { readAllOfBuckets, readAllOfTypes, readAllSql } from '../../src/eventstore/postgres/sql.js';
+import { bucketsOf, partitionsOf } from '../../src/eventstore/streamPartition.js';
 import type { ReadAllOptions } from '../../src/eventstore/EventStore.js';
 import { createOrdersProjection } from '../../src/projections/orders/ordersProjection.js';
 import { bulkLoadOrders } from '../projections/bulkLoadOrders.js';
@@ -32,7 +32,8 @@ try {
     for (const [label, text, values] of [
       ['unfiltered', readAllSql.text, ['0', '0', limit]],
       ['types', readAllOfTypes.page.text, ['0', '0', limit, types, budget]],
-      ['partition 0 of 4', readAllOfPartition.page.text, ['0', '0', limit, types, budget, 4, 0]],
+      ['partition 0 of 4, orders types', readAllOfBuckets(64).page.text, ['0', '0', limit, types, budget, bucketsOf({ index: 0, count: 4 })]],
+      ['partition 0 of 4, every type', readAllOfBuckets(64).page.text, ['0', '0', limit, null, budget, bucketsOf({ index: 0, count: 4 })]],
     ] as const) {
       const plan = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, VERBOSE) ${text}`, [...values]);
       console.log(`\n== ${label}\n${plan.rows.map((row) => row['QUERY PLAN']).join('\n')}`);
@@ -42,6 +43,7 @@ try {
       ['unfiltered', {}],
       ['orders types', { types }],
       ['partitions 4, orders types', { types, partition: partitionsOf(4)[0]! }],
+      ['partitions 4, every type', { partition: partitionsOf(4)[0]! }],
     ];
     for (const [label, filter] of walks) {
       let best = Infinity;

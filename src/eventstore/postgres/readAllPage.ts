@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import type { ReadAllOptions, ReadAllPage } from '../EventStore.js';
 import { START } from '../EventStore.js';
-import { checkPartition } from '../streamPartition.js';
+import { bucketsOf, checkPartition } from '../streamPartition.js';
 import { decodePosition } from './positionCodec.js';
 import { rowToEvent, type EventRow } from './rowToEvent.js';
-import { readAllOfPartition, readAllOfTypes, readAllSql } from './sql.js';
+import { readAllOfBuckets, readAllOfTypes, readAllSql } from './sql.js';
 import type { Position } from '../EventStore.js';
 
 /** One page of the global log, only below the safe horizon (see docs/event-store.md). */
@@ -14,7 +14,8 @@ export async function readAllPage(pool: pg.Pool, options: ReadAllOptions): Promi
   const [txId, seq] = decodePosition(after);
   const partition = options.partition && checkPartition(options.partition);
   if (partition && partition.count > 1) {
-    return readFilteredPage(pool, readAllOfPartition, options, after, [txId, seq, options.limit, options.types ?? null, budgetOf(options), partition.count, partition.index]);
+    const buckets = bucketsOf(partition);
+    return readFilteredPage(pool, readAllOfBuckets(buckets.length), options, after, [txId, seq, options.limit, options.types ?? null, budgetOf(options), buckets]);
   }
   if (options.types) return readFilteredPage(pool, readAllOfTypes, options, after, [txId, seq, options.limit, options.types, budgetOf(options)]);
   const result = await pool.query<EventRow>({ ...readAllSql, rowMode: 'array', values: [txId, seq, options.limit] });

@@ -125,8 +125,8 @@ export const readAllSql = {
  * already there), so as long as it counts no more matches than the page
  * returned, nothing lies between the page and the window's end.
  */
-function filteredRead(name: string, where: string, scannedColumns: string) {
-  const windowRows = (columns: string) => `SELECT ${columns} FROM ledger.events
+function filteredRead(name: string, where: string, scannedColumns: string, source = 'ledger.events') {
+  const windowRows = (columns: string) => `SELECT ${columns} FROM ${source}
       WHERE (tx_id, seq) > ($1::xid8, $2::bigint) AND ${safe}
       ORDER BY tx_id, seq LIMIT $5`;
   return {
@@ -145,21 +145,36 @@ function filteredRead(name: string, where: string, scannedColumns: string) {
   };
 }
 
-/**
- * The partition of a stream, as `partitionOfStream` (src/eventstore/streamPartition.ts)
- * computes it: the first 32 bits of md5(stream id), unsigned, modulo $6.
- */
-export const streamPartitionSql = "(('x' || left(md5(stream_id), 8))::bit(32)::bigint % $6::int)";
-
 /** Events of some types ($4). */
 export const readAllOfTypes = filteredRead('ledger_read_all_types_v4', 'type = ANY($4::text[])', 'tx_id, seq, type');
 
-/** Events of one partition ($7 of $6), of some types ($4) or all ($4 NULL). */
-export const readAllOfPartition = filteredRead(
-  'ledger_read_all_partition_v3',
-  `($4::text[] IS NULL OR type = ANY($4::text[])) AND ${streamPartitionSql} = $7::int`,
-  'tx_id, seq, type, stream_id',
-);
+/**
+ * The rows of some stream buckets ($6, one array element per branch) in log
+ * order: each branch is one scan of the events_bucket_position index, whose
+ * rows come out by (tx_id, seq) for its one bucket, and the planner merges
+ * them (Merge Append), so no row of another bucket is read.
+ */
+function bucketRows(buckets: number): string {
+  const branches = Array.from({ length: buckets }, (_, k) => `SELECT tx_id, seq, ${rowColumns} FROM ledger.events WHERE stream_bucket = ($6::int[])[${k + 1}]`);
+  return `(${branches.join('\n      UNION ALL ')}) b`;
+}
+
+const partitionReads = new Map<number, ReturnType<typeof filteredRead>>();
+
+/**
+ * Events of the stream buckets $6 (the buckets of one partition: as many
+ * as `bucketsOf` gives for its count), of some types ($4) or all ($4 NULL).
+ * The window counts only the partition's own rows. One statement per
+ * number of buckets, prepared once per connection.
+ */
+export function readAllOfBuckets(buckets: number): ReturnType<typeof filteredRead> {
+  let read = partitionReads.get(buckets);
+  if (!read) {
+    read = filteredRead(`ledger_read_all_buckets_v1_${buckets}`, '($4::text[] IS NULL OR type = ANY($4::text[]))', 'tx_id, seq, type', bucketRows(buckets));
+    partitionReads.set(buckets, read);
+  }
+  return read;
+}
 
 export const streamHeadSql = {
   name: 'ledger_stream_head_v1',
