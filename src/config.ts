@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseConnectionString } from './eventstore/eventstoredb/connectionString.js';
-import { maxPartitions } from './eventstore/streamPartition.js';
+import { isPartitionCount, maxPartitions } from './eventstore/streamPartition.js';
 import { defaultCachedOrders } from './orders/OrderStateCache.js';
 import { defaultMemoryOrders } from './projections/orders/orderMemory.js';
 
@@ -47,7 +47,7 @@ export const configSchema = z.object({
   LEDGER_INTEGRATORS_FILE: optionalText.describe('outbound integrators to load at start'),
   LEDGER_ORDER_CACHE_ORDERS: z.coerce.number().int().min(0).default(defaultCachedOrders).describe('folded orders the write side keeps in memory between submissions, least recently touched out first (0: none); a submission for one not held reads and folds its stream first'),
   LEDGER_PROJECTIONS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on').describe('off: this process does not keep the read models (another instance does)'),
-  LEDGER_PROJECTION_PARTITIONS: z.coerce.number().int().positive().max(maxPartitions).default(1).describe('partitions each projection runs as, each a hash range of order streams with its own checkpoint and lock; the same in every process on the database, and changed only by a rebuild (docs/reporting.md)'),
+  LEDGER_PROJECTION_PARTITIONS: z.coerce.number().int().positive().max(maxPartitions).refine(isPartitionCount, `a power of two from 1 to ${maxPartitions}`).default(1).describe('partitions each projection runs as (1, 2, 4, … 64), each a share of the order streams with its own checkpoint and lock; the same in every process on the database, and changed only by a rebuild (docs/reporting.md)'),
   LEDGER_PROJECTION_MEMORY_ORDERS: positiveInt(defaultMemoryOrders).describe('folded orders each projection worker (and a rebuild) keeps in memory; one not held is folded again from its stream'),
   LEDGER_SECRETS_KEY: optionalText.describe('keys that seal integrator secrets at rest: base64 of 32 bytes, comma-separated, the first seals (default: the key file)'),
   LEDGER_SECRETS_KEY_FILE: optionalText.describe('file of such keys, one a line, created with one when missing (default $LEDGER_DATA_DIR/secrets.key)'),

@@ -9,7 +9,7 @@
  */
 import pg from 'pg';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
-import { readAllOfBuckets, readAllOfTypes, readAllSql } from '../../src/eventstore/postgres/sql.js';
+import { bucketMergePlanSql, readAllOfBuckets, readAllOfTypes, readAllSql } from '../../src/eventstore/postgres/sql.js';
 import { bucketsOf, partitionsOf } from '../../src/eventstore/streamPartition.js';
 import type { ReadAllOptions } from '../../src/eventstore/EventStore.js';
 import { createOrdersProjection } from '../../src/projections/orders/ordersProjection.js';
@@ -29,14 +29,23 @@ try {
     const loaded = await bulkLoadOrders(pool, { events, window: 1000, log: (m) => process.stderr.write(`${m}\n`) });
     await pool.query('VACUUM ANALYZE ledger.events');
     const budget = Math.max(limit * 10, 10_000);
+    const partition = bucketsOf({ index: 0, count: 4 });
     for (const [label, text, values] of [
       ['unfiltered', readAllSql.text, ['0', '0', limit]],
       ['types', readAllOfTypes.page.text, ['0', '0', limit, types, budget]],
-      ['partition 0 of 4, orders types', readAllOfBuckets(64).page.text, ['0', '0', limit, types, budget, bucketsOf({ index: 0, count: 4 })]],
-      ['partition 0 of 4, every type', readAllOfBuckets(64).page.text, ['0', '0', limit, null, budget, bucketsOf({ index: 0, count: 4 })]],
+      ['partition 0 of 4, orders types', readAllOfBuckets(partition.length).page.text, ['0', '0', limit, types, budget, partition]],
+      ['partition 0 of 4, every type', readAllOfBuckets(partition.length).page.text, ['0', '0', limit, null, budget, partition]],
     ] as const) {
-      const plan = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, VERBOSE) ${text}`, [...values]);
-      console.log(`\n== ${label}\n${plan.rows.map((row) => row['QUERY PLAN']).join('\n')}`);
+      // A partition's page runs as the store runs it: in a transaction with its planner settings.
+      const client = await pool.connect();
+      try {
+        if (values.length === 6) await client.query(bucketMergePlanSql);
+        const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, VERBOSE) ${text}`, [...values]);
+        console.log(`\n== ${label}\n${plan.rows.map((row) => row['QUERY PLAN']).join('\n')}`);
+        if (values.length === 6) await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
     }
     console.log(`\n${loaded} events; whole log read in pages of ${limit}, server CPU per 1,000 events (best of 3):`);
     const walks: [string, Omit<ReadAllOptions, 'after' | 'limit'>][] = [

@@ -15,19 +15,19 @@ export interface StreamPartition {
 export const wholeLog: StreamPartition = { index: 0, count: 1 };
 
 /** Buckets the log's streams fall into; a partition is a set of them. */
-export const streamBuckets = 256;
+export const streamBuckets = 64;
 
 /** Most partitions a projection may be split into: one bucket each. */
 export const maxPartitions = streamBuckets;
 
 /**
- * The bucket of a stream, 0 to 255: byte 3 of md5(stream id), which is the
- * first 32 bits of the md5, unsigned, modulo 256. The event log stores it
+ * The bucket of a stream, 0 to 63: the first 32 bits of md5(stream id),
+ * unsigned, modulo 64 (byte 3 of the md5 modulo 64). The event log stores it
  * with every event (`ledger.events.stream_bucket`, a generated column with
- * the same expression in SQL), so a store reads one partition from an index.
+ * the same rule in SQL), so a store reads one partition from an index.
  */
 export function bucketOfStream(streamId: string): number {
-  return createHash('md5').update(streamId, 'utf8').digest()[3]!;
+  return createHash('md5').update(streamId, 'utf8').digest()[3]! % streamBuckets;
 }
 
 /**
@@ -51,7 +51,7 @@ export function inPartition(streamId: string, partition: StreamPartition): boole
   return partition.count === 1 || partitionOfStream(streamId, partition.count) === partition.index;
 }
 
-/** 1, 2, 4, … 256: a count that splits the buckets evenly. */
+/** 1, 2, 4, … 64: a count that splits the buckets evenly. */
 export function isPartitionCount(count: number): boolean {
   return Number.isInteger(count) && count >= 1 && count <= maxPartitions && (count & (count - 1)) === 0;
 }

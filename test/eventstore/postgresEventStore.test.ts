@@ -7,6 +7,7 @@ import { createPostgresEventStore } from '../../src/eventstore/postgres/Postgres
 import { encodeAppend, encodeBatch } from '../../src/eventstore/postgres/GroupCommit.js';
 import { readAllPage } from '../../src/eventstore/postgres/readAllPage.js';
 import { appendBatchSql } from '../../src/eventstore/postgres/sql.js';
+import { inPartition } from '../../src/eventstore/streamPartition.js';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase.js';
 import { anEvent, readAllOf, readStreamAll, someEvents, uniqueStream } from './contract/contractHelpers.js';
 import { eventStoreContract } from './contract/eventStoreContract.js';
@@ -76,34 +77,51 @@ describe('PostgreSQL event store', () => {
     expect(caughtUp).toMatchObject({ eventsBehind: 0, oldestBlockingTransactionSeconds: null, safePosition: caughtUp.newestPosition });
   });
 
-  it('never lets a filtered page that did not fill skip events that became readable between its two statements', async () => {
+  it.each([
+    ['of some types', undefined],
+    ['of one partition', { index: 1, count: 4 }],
+  ] as const)('never lets a filtered page (%s) that did not fill skip events that became readable between its two statements', async (_, partition) => {
     const rare = `Late-${randomUUID()}`;
+    const stream = () => {
+      for (;;) {
+        const id = uniqueStream();
+        if (!partition || inPartition(id, partition)) return id;
+      }
+    };
+    const filter = { types: [rare], ...(partition ? { partition } : {}) };
     const before = await store.headPosition();
-    const early = await store.append(uniqueStream(), [anEvent(rare)], { expectedRevision: 'no_stream' });
+    const early = await store.append(stream(), [anEvent(rare)], { expectedRevision: 'no_stream' });
     await side.query('BEGIN');
     await side.query('SELECT pg_current_xact_id()');
-    const late = await store.append(uniqueStream(), [anEvent(rare)], { expectedRevision: 'no_stream' });
+    const late = await store.append(stream(), [anEvent(rare)], { expectedRevision: 'no_stream' });
     // The same pool, except that the blocking transaction ends (and the late event becomes readable) right after the page statement.
-    let statements = 0;
+    const statements: string[] = [];
+    const query = (target: pg.Pool | pg.PoolClient) => async (config: pg.QueryConfig | string) => {
+      const result = await target.query(config);
+      const name = typeof config === 'string' ? undefined : config.name;
+      if (!name) return result;
+      statements.push(name);
+      if (statements.length === 1) {
+        await side.query('COMMIT');
+        await eventually(() => db.pool.query<{ ok: boolean }>(
+          "SELECT bool_and(tx_id < pg_snapshot_xmin(pg_current_snapshot())) AS ok FROM ledger.events WHERE type = $1", [rare]), (r) => r.rows[0]!.ok);
+      }
+      return result;
+    };
     const pool = {
-      query: async (config: pg.QueryConfig) => {
-        const result = await db.pool.query(config);
-        statements += 1;
-        if (statements === 1) {
-          await side.query('COMMIT');
-          await eventually(() => db.pool.query<{ ok: boolean }>(
-            "SELECT bool_and(tx_id < pg_snapshot_xmin(pg_current_snapshot())) AS ok FROM ledger.events WHERE type = $1", [rare]), (r) => r.rows[0]!.ok);
-        }
-        return result;
+      query: query(db.pool),
+      connect: async () => {
+        const client = await db.pool.connect();
+        return Object.assign(Object.create(client) as pg.PoolClient, { query: query(client), release: (e?: boolean | Error) => client.release(e) });
       },
     } as unknown as pg.Pool;
-    const first = await readAllPage(pool, { after: before, limit: 10, types: [rare] });
-    expect(statements).toBe(2);
+    const first = await readAllPage(pool, { after: before, limit: 10, ...filter });
+    expect(statements.map((name) => name.replace(/.*_/, ''))).toEqual(['page', 'bounds']);
     expect(first.events.map((e) => e.position)).not.toContain(late.position);
     const seen: RecordedEvent[] = [...first.events];
     let position: Position = first.nextPosition;
     for (let page = first; !page.isEnd;) {
-      page = await store.readAll({ after: position, limit: 10, types: [rare] });
+      page = await store.readAll({ after: position, limit: 10, ...filter });
       seen.push(...page.events);
       position = page.nextPosition;
     }

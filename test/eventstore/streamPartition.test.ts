@@ -7,7 +7,7 @@ import { createTestDatabase } from '../support/testDatabase.js';
 const db = await createTestDatabase(2);
 
 const streamIds = fc.array(fc.string({ unit: 'grapheme', maxLength: 40 }).map((s) => s.replaceAll('\0', '')), { minLength: 1, maxLength: 50 });
-const partitionCounts = fc.integer({ min: 0, max: 8 }).map((k) => 2 ** k);
+const partitionCounts = fc.integer({ min: 0, max: 6 }).map((k) => 2 ** k);
 
 /** The expression PostgreSQL fills ledger.events.stream_bucket with, as the catalog holds it. */
 async function storedBucketExpression(): Promise<string> {
@@ -45,10 +45,10 @@ describe('the partition of a stream', () => {
   });
 
   it('splits the buckets evenly: every bucket in exactly one partition, as many in each', () => {
-    for (const count of [1, 2, 4, 8, 256]) {
+    for (const count of [1, 2, 4, 8, 64]) {
       const owned = partitionsOf(count).map(bucketsOf);
-      for (const buckets of owned) expect(buckets).toHaveLength(256 / count);
-      expect(owned.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 256 }, (_, b) => b));
+      for (const buckets of owned) expect(buckets).toHaveLength(64 / count);
+      expect(owned.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 64 }, (_, b) => b));
     }
   });
 
@@ -64,6 +64,6 @@ describe('the partition of a stream', () => {
     expect(() => checkPartition({ index: 4, count: 4 })).toThrow(RangeError);
     expect(() => checkPartition({ index: 0, count: 0 })).toThrow(RangeError);
     expect(() => checkPartition({ index: 0, count: 3 })).toThrow(/power of two/);
-    expect(() => checkPartition({ index: 0, count: 512 })).toThrow(RangeError);
+    expect(() => checkPartition({ index: 0, count: 128 })).toThrow(RangeError);
   });
 });

@@ -4,7 +4,7 @@ import { START } from '../EventStore.js';
 import { bucketsOf, checkPartition } from '../streamPartition.js';
 import { decodePosition } from './positionCodec.js';
 import { rowToEvent, type EventRow } from './rowToEvent.js';
-import { readAllOfBuckets, readAllOfTypes, readAllSql } from './sql.js';
+import { bucketMergePlanSql, readAllOfBuckets, readAllOfTypes, readAllSql } from './sql.js';
 import type { Position } from '../EventStore.js';
 
 /** One page of the global log, only below the safe horizon (see docs/event-store.md). */
@@ -15,7 +15,9 @@ export async function readAllPage(pool: pg.Pool, options: ReadAllOptions): Promi
   const partition = options.partition && checkPartition(options.partition);
   if (partition && partition.count > 1) {
     const buckets = bucketsOf(partition);
-    return readFilteredPage(pool, readAllOfBuckets(buckets.length), options, after, [txId, seq, options.limit, options.types ?? null, budgetOf(options), buckets]);
+    return inBucketMergePlan(pool, (client) => readFilteredPage(
+      client, readAllOfBuckets(buckets.length), options, after, [txId, seq, options.limit, options.types ?? null, budgetOf(options), buckets],
+    ));
   }
   if (options.types) return readFilteredPage(pool, readAllOfTypes, options, after, [txId, seq, options.limit, options.types, budgetOf(options)]);
   const result = await pool.query<EventRow>({ ...readAllSql, rowMode: 'array', values: [txId, seq, options.limit] });
@@ -26,13 +28,33 @@ export async function readAllPage(pool: pg.Pool, options: ReadAllOptions): Promi
 
 type Statement = { name: string; text: string };
 
+/**
+ * Runs `read` on one connection, in a read-only, read-committed
+ * transaction planned as `bucketMergePlanSql` says: each statement still
+ * takes its own snapshot, as `readFilteredPage` needs.
+ */
+async function inBucketMergePlan<T>(pool: pg.Pool, read: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(bucketMergePlanSql);
+    const result = await read(client);
+    await client.query('COMMIT');
+    client.release();
+    return result;
+  } catch (error) {
+    // Whatever state the connection is in, it does not go back to the pool.
+    client.release(true);
+    throw error;
+  }
+}
+
 function budgetOf(options: ReadAllOptions): number {
   return Math.max(options.limit * 10, 10_000);
 }
 
 /** Scans a bounded window so rare types (or a small partition) cost the same per call as common ones. */
 async function readFilteredPage(
-  pool: pg.Pool, read: { page: Statement; bounds: Statement }, options: ReadAllOptions, after: Position, values: unknown[],
+  pool: pg.Pool | pg.PoolClient, read: { page: Statement; bounds: Statement }, options: ReadAllOptions, after: Position, values: unknown[],
 ): Promise<ReadAllPage> {
   const { rows } = await pool.query<EventRow>({ ...read.page, rowMode: 'array', values });
   const events = rows.map(rowToEvent);
