@@ -44,6 +44,12 @@ describe('loadConfig', () => {
     expect([tracingWanted({}), tracingWanted({ OTEL_EXPORTER_OTLP_ENDPOINT: ' ' }), tracingWanted({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces' })]).toEqual([false, false, true]);
   });
 
+  it('splits projections into a power of two of partitions, up to 64', () => {
+    expect(loadConfig({ LEDGER_PROJECTION_PARTITIONS: '4' }).projectionPartitions).toBe(4);
+    expect(() => loadConfig({ LEDGER_PROJECTION_PARTITIONS: '3' })).toThrow(/LEDGER_PROJECTION_PARTITIONS: a power of two from 1 to 64/);
+    expect(() => loadConfig({ LEDGER_PROJECTION_PARTITIONS: '128' })).toThrow(/LEDGER_PROJECTION_PARTITIONS/);
+  });
+
   it('refuses a port out of range', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
   });

@@ -1,9 +1,10 @@
 /**
  * Where a rebuild's time goes, client and server apart:
- *   npx tsx bench/profile/profileRebuild.ts [--events 100000] [--projection orders] [--cpu-prof [FILE]] [--memory ORDERS]
+ *   npx tsx bench/profile/profileRebuild.ts [--events 100000] [--projection orders] [--partitions N] [--cpu-prof [FILE]] [--memory ORDERS]
  * Starts its own PostgreSQL with pg_stat_statements, loads a generated log
  * (bench/projections/bulkLoadOrders.ts), rebuilds the projection(s) (all at
- * once from one read of the log, as `order-ledger rebuild` does), and prints the rate,
+ * once from one read of the log, as `order-ledger rebuild` does; with --partitions,
+ * N builders each read their partition), and prints the rate,
  * the CPU of each side per 1,000 events and the statements by total time.
  * With --cpu-prof the client runs under the inspector's CPU profiler, which
  * slows it: the profile goes to FILE (default $TMPDIR/rebuild.cpuprofile).
@@ -14,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
+import { isPartitionCount, maxPartitions } from '../../src/eventstore/streamPartition.js';
 import { allProjections } from '../../src/projections/allProjections.js';
 import { rebuildProjections } from '../../src/projections/rebuild/rebuildProjection.js';
 import { bulkLoadOrders } from '../projections/bulkLoadOrders.js';
@@ -35,6 +37,8 @@ const cpuProf = option('--cpu-prof');
 const profileFile = cpuProf === undefined ? undefined : cpuProf || path.join(tmpdir(), 'rebuild.cpuprofile');
 const memoryLimit = option('--memory') === undefined ? undefined : Number(option('--memory'));
 if (memoryLimit !== undefined && (!Number.isInteger(memoryLimit) || memoryLimit < 1)) throw new RangeError('--memory: a whole number of orders');
+const partitions = option('--partitions') === undefined ? undefined : Number(option('--partitions'));
+if (partitions !== undefined && !isPartitionCount(partitions)) throw new RangeError(`--partitions: a power of two from 1 to ${maxPartitions}`);
 
 const server = await startProfileServer();
 try {
@@ -57,7 +61,7 @@ try {
     let peakRss = 0;
     const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 50);
     const started = performance.now();
-    await rebuildProjections({ pool, store, projections, ...(memoryLimit === undefined ? {} : { memoryLimit }) });
+    await rebuildProjections({ pool, store, projections, ...(memoryLimit === undefined ? {} : { memoryLimit }), ...(partitions === undefined ? {} : { partitions }) });
     const seconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
     const own = process.cpuUsage(ownBefore);
@@ -69,7 +73,7 @@ try {
     }
     const clientCpu = (own.user + own.system) / 1e6;
     const perThousand = (s: number) => `${Math.round((s * 1e6) / loaded)} ms/1k`;
-    console.log(`${projections.map((p) => p.name).join(' + ')}: ${loaded} events in ${seconds.toFixed(1)} s, ${Math.round(loaded / seconds)} events/s`);
+    console.log(`${projections.map((p) => p.name).join(' + ')}, ${partitions ?? 1} partition(s): ${loaded} events in ${seconds.toFixed(1)} s, ${Math.round(loaded / seconds)} events/s`);
     console.log(`CPU: client ${clientCpu.toFixed(1)} s (${perThousand(clientCpu)}), server ${serverCpu.toFixed(1)} s (${perThousand(serverCpu)}); peak RSS ${Math.round(peakRss / 2 ** 20)} MiB; load ${(await import('node:os')).loadavg()[0]!.toFixed(2)}`);
     if (profileFile) console.log(`CPU profile of the client in ${profileFile}`);
     const top = await pool.query<{ calls: string; total: number; rows: string; query: string }>(

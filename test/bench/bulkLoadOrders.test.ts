@@ -4,6 +4,7 @@ import { loadOrders } from '../../bench/projections/loadOrders.js';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/EventStore.js';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/PostgresEventStore.js';
 import { verifyLog } from '../../src/eventstore/postgres/verifyLog.js';
+import { bucketOfStream } from '../../src/eventstore/streamPartition.js';
 import { createTestDatabase } from '../support/testDatabase.js';
 import { untilReadable } from '../support/untilReadable.js';
 
@@ -40,6 +41,10 @@ describe('the benchmarks\' bulk load', () => {
     expect(loaded).toBe(logged);
     const verified = await verifyLog(bulk.pool);
     expect(verified).toMatchObject({ events: loaded, broken: [] });
+    // Every row carries its stream's bucket, as the adapter's rows do: partitioned readers find them.
+    const { rows: buckets } = await bulk.pool.query<{ stream_id: string; stream_bucket: number }>('SELECT DISTINCT stream_id, stream_bucket FROM ledger.events');
+    expect(buckets.length).toBeGreaterThan(100);
+    expect(buckets.map((r) => [r.stream_id, r.stream_bucket])).toEqual(buckets.map((r) => [r.stream_id, bucketOfStream(r.stream_id)]));
     // Another file's open transaction can hold the safe position back: read once both logs are readable to their heads.
     await Promise.all([untilReadable(adapterStore), untilReadable(bulkStore)]);
     const [viaAdapter, viaBulk] = await Promise.all([streams(adapterStore), streams(bulkStore)]);

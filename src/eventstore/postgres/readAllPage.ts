@@ -60,9 +60,12 @@ async function readFilteredPage(
   const events = rows.map(rowToEvent);
   // A full page: its last event is the next position.
   if (events.length === options.limit) return { events, nextPosition: events[events.length - 1]!.position, isEnd: false };
-  const bounds = await pool.query<[scanned: number, scannedTo: string | null, matched: number]>({ ...read.bounds, rowMode: 'array', values });
-  const [scanned, scannedTo, matched] = bounds.rows[0]!;
+  const bounds = await pool.query<[scanned: number, scannedTo: string | null, matched: number, readableHead: string | null]>({ ...read.bounds, rowMode: 'array', values });
+  const [scanned, scannedTo, matched, readableHead] = bounds.rows[0]!;
   // Matches the page did not see: their transactions became readable in between. Read on from the page's last event.
   if (matched > events.length) return { events, nextPosition: events.at(-1)?.position ?? after, isEnd: false };
-  return { events, nextPosition: (scannedTo ?? after) as Position, isEnd: scanned < budgetOf(options) };
+  // The window stopped at its budget: read on after it.
+  if (scanned >= budgetOf(options)) return { events, nextPosition: scannedTo as Position, isEnd: false };
+  // Nothing more of the source is readable: move past the rest of the log too (other partitions' events), up to its readable end.
+  return { events, nextPosition: (readableHead !== null && readableHead > after ? readableHead : after) as Position, isEnd: true };
 }

@@ -111,15 +111,18 @@ export const readAllSql = {
 };
 
 /**
- * A filtered page scans at most $5 rows of the log past `after`, so a rare
+ * A filtered page scans at most $5 rows of its source (the whole log, or
+ * the rows of some stream buckets) past `after`, so a rare
  * type or a small partition never makes one call walk the whole log, and
  * stops as soon as $3 events matched. One index scan, as for `readAllSql`:
  * the window carries the columns of the rows it passes on, so no match is
  * looked up again, and the page comes out in index order (no sort).
  *
  * A page that did not fill (the end of the log, a rare type) asks `bounds`
- * how far its window reached: rows scanned, the last one's position, and
- * the matches in it (up to $3). That is a second statement, with a snapshot
+ * how far its window reached: rows scanned, the last one's position, the
+ * matches in it (up to $3), and the last readable event of the whole log
+ * (where a window that did not fill lets the reader move on to: past it,
+ * nothing of the source is readable yet). That is a second statement, with a snapshot
  * of its own: its window is the page's window or runs on past it (the safe
  * horizon only moves on, and everything below the page's horizon was
  * already there), so as long as it counts no more matches than the page
@@ -140,13 +143,14 @@ function filteredRead(name: string, where: string, scannedColumns: string, sourc
       text: `WITH scanned AS (${windowRows(scannedColumns)})
         SELECT (SELECT count(*)::int FROM scanned),
           (SELECT ledger.format_position(tx_id, seq) FROM scanned ORDER BY tx_id DESC, seq DESC LIMIT 1),
-          (SELECT least(count(*), $3)::int FROM scanned WHERE ${where})`,
+          (SELECT least(count(*), $3)::int FROM scanned WHERE ${where}),
+          (SELECT ledger.format_position(tx_id, seq) FROM ledger.events WHERE ${safe} ORDER BY tx_id DESC, seq DESC LIMIT 1)`,
     },
   };
 }
 
 /** Events of some types ($4). */
-export const readAllOfTypes = filteredRead('ledger_read_all_types_v4', 'type = ANY($4::text[])', 'tx_id, seq, type');
+export const readAllOfTypes = filteredRead('ledger_read_all_types_v5', 'type = ANY($4::text[])', 'tx_id, seq, type');
 
 /**
  * The rows of some stream buckets ($6, one array element per branch) in log

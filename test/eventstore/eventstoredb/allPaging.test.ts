@@ -43,10 +43,10 @@ describe('paging $all with a filter and a scan budget', () => {
 
   it('keeps a partition\'s streams only, of the wanted types, and moves past the rest', () => {
     const all = Array.from({ length: 40 }, (_, i) => toScannedRecord({ event: clientRecord({ streamId: `order-P${i % 8}`, type: i % 5 === 0 ? 'Other' : 'Split', commit: BigInt(i + 1), revision: BigInt(i) }) }));
-    const seen = partitionsOf(3).map((partition) => readPage(all, startScan(START, 100, ['Split'], partition)).page);
+    const seen = partitionsOf(4).map((partition) => readPage(all, startScan(START, 100, ['Split'], partition)).page);
     for (const [index, page] of seen.entries()) {
       expect(page).toMatchObject({ nextPosition: at(40), isEnd: true });
-      expect(page.events.every((e) => partitionOfStream(e.streamId, 3) === index && e.type === 'Split')).toBe(true);
+      expect(page.events.every((e) => partitionOfStream(e.streamId, 4) === index && e.type === 'Split')).toBe(true);
     }
     expect(seen.flatMap((p) => p.events).length).toBe(all.filter((r) => r.event?.type === 'Split').length);
   });
