@@ -34,7 +34,7 @@ export function decide(command: Command, state: OrderState, policy: DomainPolicy
   const early = checkOwnership(policy.ownership, command.envelope.sourceSystem.kind, event.type)
     ?? idempotencyError(event, state);
   if (early) return refuse(early);
-  const duplicateOf = state.processed[command.envelope.idempotencyKey]?.eventId;
+  const duplicateOf = state.processed.get(command.envelope.idempotencyKey)?.eventId;
   if (duplicateOf) return { ok: true, events: [], duplicateOf, state };
   const hard = hardInvariantError(event, state);
   if (hard) return refuse(hard);
@@ -81,7 +81,7 @@ function unstampedEventOf(command: Command): DomainEvent {
 
 /** I4: a known key must carry the same submission it carried first. */
 function idempotencyError(event: DomainEvent, state: OrderState): DomainError | null {
-  const seen = state.processed[event.envelope.idempotencyKey];
+  const seen = state.processed.get(event.envelope.idempotencyKey);
   if (!seen || seen.payloadSha256 === submissionDigest(event.type, event.data)) return null;
   return domainError(
     'IDEMPOTENCY_KEY_REUSED',

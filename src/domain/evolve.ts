@@ -41,7 +41,7 @@ export interface FoldOptions {
 function remember(draft: OrderDraft, event: DomainEvent, stamp: Stamp): void {
   // decide() stamps the digest on the envelope; older or hand-built events get it computed here.
   const payloadSha256 = event.envelope.payloadSha256 ?? submissionDigest(event.type, event.data);
-  draft.map('processed')[event.envelope.idempotencyKey] = { eventId: stamp.id, payloadSha256 };
+  draft.remember(event.envelope.idempotencyKey, { eventId: stamp.id, payloadSha256 });
 }
 
 function apply(draft: OrderDraft, event: DomainEvent, stamp: Stamp): void {

@@ -1,9 +1,9 @@
 import { foldTerms, newLine } from './lineRecords.js';
-import type { DocumentContribution, LineState, OrderState, Stamp, TermPatch } from './orderState.js';
+import type { DocumentContribution, LineState, OrderState, Processed, ProcessedMemo, Stamp, TermPatch } from './orderState.js';
 import { compareStamps } from './stamp.js';
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
-type MapName = 'lines' | 'documents' | 'holds' | 'exceptions' | 'carrier' | 'processed';
+type MapName = 'lines' | 'documents' | 'holds' | 'exceptions' | 'carrier';
 type Entry<K extends MapName> = OrderState[K][string];
 
 /** A line this draft made, which it changes in place. */
@@ -15,8 +15,10 @@ export type LineDraft = Writable<LineState>;
  * the fold and written in place after that, and so is each line, so that
  * folding an event costs what the event touches rather than the order's size,
  * and a run of events copies each map once. A line's terms are folded once,
- * when the fold ends (no step reads them meanwhile). After `finish` the
- * result is shared with later states and nothing in it is written again.
+ * when the fold ends (no step reads them meanwhile). The idempotency memo is
+ * persistent instead: the fold writes a mutable view of it that shares every
+ * node it does not change with the base's memo, and seals it at the end. After
+ * `finish` the result is shared with later states and nothing in it is written again.
  */
 export class OrderDraft {
   /** The state so far, to read; writes go through the methods below. */
@@ -30,6 +32,7 @@ export class OrderDraft {
   private readonly ownLines = new Set<string>();
   private readonly ownPatches = new Set<string>();
   private readonly staleTerms = new Set<string>();
+  private memo: ProcessedMemo | null = null;
 
   constructor(readonly base: OrderState) {
     this.state = { ...base };
@@ -50,6 +53,13 @@ export class OrderDraft {
       this.state[name] = (name === 'lines' ? { ...current } : copyOf(current)) as OrderState[K];
     }
     return this.state[name] as Record<string, Entry<K>>;
+  }
+
+  /** Notes what an idempotency key produced (I4), in the draft's mutable view of the memo. */
+  remember(idempotencyKey: string, entry: Processed): void {
+    this.written = true;
+    this.memo ??= this.state.processed.asMutable();
+    this.memo.set(idempotencyKey, entry);
   }
 
   /** The line, as this draft's own copy (made on the line's first write in the fold; a new line if the order has none). */
@@ -105,6 +115,8 @@ export class OrderDraft {
   /** The folded state; the base itself when nothing was written. */
   finish(): OrderState {
     this.foldStaleTerms();
+    if (this.memo) this.state.processed = this.memo.asImmutable();
+    this.memo = null;
     return this.written ? this.state : this.base;
   }
 }

@@ -1,3 +1,4 @@
+import { Map as PersistentMap } from 'immutable';
 import type { HoldType } from './orderEvents.js';
 
 /** The quantity buckets of one line (docs/domain.md §1); `net` and `open` are derived. */
@@ -165,8 +166,22 @@ export interface OrderState {
   /** Invoice totals net of cancellations, and credit memo totals, in the order currency. */
   readonly totals: { readonly invoiced: number; readonly credited: number };
   /** I4: idempotency key -> the event it produced and a digest of its payload. */
-  readonly processed: Readonly<Record<string, { readonly eventId: string; readonly payloadSha256: string }>>;
+  readonly processed: ProcessedMemo;
 }
+
+/** What the idempotency memo holds for one key. */
+export interface Processed {
+  readonly eventId: string;
+  readonly payloadSha256: string;
+}
+
+/**
+ * The idempotency memo: a persistent map, so that a state with one more key
+ * shares all but a few small nodes with the state before it. It holds one
+ * entry per submission the order took, so a copy per fold would cost what
+ * the order's whole history costs.
+ */
+export type ProcessedMemo = PersistentMap<string, Processed>;
 
 export const initialOrderState: OrderState = {
   orderKey: null,
@@ -183,5 +198,5 @@ export const initialOrderState: OrderState = {
     receivedAt: null, acceptedAt: null, rejectedAt: null, firstShippedAt: null, deliveredAt: null, closedAt: null,
   },
   totals: { invoiced: 0, credited: 0 },
-  processed: {},
+  processed: PersistentMap(),
 };

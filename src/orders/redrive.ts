@@ -80,7 +80,7 @@ function refusalException(waiting: WaitingTransition, envelope: Envelope, reason
     code: 'REDRIVE_REFUSED', lineNos: [], excessValue: 0,
     message: `A ${waiting.type} that waited under ${aliasText(waiting.alias)} since ${waiting.receivedAt.toISOString()} was refused when the order took the alias (${reason}).`,
   }], state);
-  const duplicateOf = state.processed[raised[0]!.envelope.idempotencyKey]?.eventId ?? null;
+  const duplicateOf = state.processed.get(raised[0]!.envelope.idempotencyKey)?.eventId ?? null;
   if (duplicateOf) return { ok: true, events: [], duplicateOf, state };
   return { ok: true, events: raised, duplicateOf: null, state: evolveAll(state, raised) };
 }
