@@ -7,7 +7,7 @@ import { evolve, evolveAll } from './evolve.js';
 import { exceptionEvents } from './exceptionEvents.js';
 import { hardInvariantError } from './hardInvariants.js';
 import { submissionDigest } from './idempotency.js';
-import { initialOrderState, type OrderState } from './orderState.js';
+import { initialOrderState, type OrderState, type Processed } from './orderState.js';
 import { checkOwnership } from './ownershipPolicy.js';
 import { quantityBreaches } from './quantityBreaches.js';
 import { cancelLineError, changeOrderLineError, placeOrderError, resolveExceptionError } from './requestChecks.js';
@@ -31,11 +31,11 @@ export type Decision =
  */
 export function decide(command: Command, state: OrderState, policy: DomainPolicy = defaultDomainPolicy): Decision {
   const event = eventOf(command);
+  const seen = state.processed.get(command.envelope.idempotencyKey);
   const early = checkOwnership(policy.ownership, command.envelope.sourceSystem.kind, event.type)
-    ?? idempotencyError(event, state);
+    ?? idempotencyError(event, seen);
   if (early) return refuse(early);
-  const duplicateOf = state.processed.get(command.envelope.idempotencyKey)?.eventId;
-  if (duplicateOf) return { ok: true, events: [], duplicateOf, state };
+  if (seen) return { ok: true, events: [], duplicateOf: seen.eventId, state };
   const hard = hardInvariantError(event, state);
   if (hard) return refuse(hard);
   switch (command.type) {
@@ -80,9 +80,8 @@ function unstampedEventOf(command: Command): DomainEvent {
 }
 
 /** I4: a known key must carry the same submission it carried first. */
-function idempotencyError(event: DomainEvent, state: OrderState): DomainError | null {
-  const seen = state.processed.get(event.envelope.idempotencyKey);
-  if (!seen || seen.payloadSha256 === submissionDigest(event.type, event.data)) return null;
+function idempotencyError(event: DomainEvent, seen: Processed | undefined): DomainError | null {
+  if (!seen || seen.payloadSha256 === event.envelope.payloadSha256) return null;
   return domainError(
     'IDEMPOTENCY_KEY_REUSED',
     `Idempotency key ${event.envelope.idempotencyKey} was already used for a different ${event.type} (event ${seen.eventId}); a new document revision needs a new key.`,
