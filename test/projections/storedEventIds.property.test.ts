@@ -78,7 +78,7 @@ describe('the fold of events read from the log, with the ids stored beside them'
     // Ids the rule would not give (another index of the same key): a fold that derived its own would not see them.
     const renamed = events.map((e) => ({ ...e, id: eventIdFor(e.envelope.idempotencyKey, 1) }));
     const state = foldOrder(renamed);
-    for (const e of renamed) expect(state.processed[e.envelope.idempotencyKey]?.eventId).toBe(e.id);
+    for (const e of renamed) expect(state.processed.get(e.envelope.idempotencyKey)?.eventId).toBe(e.id);
     const documents = Object.values(state.documents).map((d) => d.eventId);
     expect(documents.length).toBeGreaterThan(0);
     for (const id of documents) expect(renamed.map((e) => e.id)).toContain(id);
