@@ -38,7 +38,7 @@ function howToRun(): string[] {
     '## How to run',
     '',
     '```sh',
-    'npm run bench                          # every section (~2 h on 2 cores; the 3M-event peak day alone ~50 min)',
+    'npm run bench                          # every section (1–2 h on 2 cores, as fast as the machine is that day; the 3M-event peak day alone 11–50 min)',
     'npm run bench -- eventstore baseline   # some sections, side by side in one run',
     'npm run bench -- --quick               # small counts, 1 repetition: checks that everything runs (minutes)',
     'npm run bench -- eventstore --repetitions 5 --log-sizes 1000000,3000000',

@@ -28,6 +28,8 @@ export async function runPeakBench(context: SectionContext): Promise<SectionOutp
   if (!Number.isInteger(size) || size < 1000) throw new RangeError('BENCH_PEAK_EVENTS must be a whole number of at least 1000');
   const database = await context.server.createDatabase('peak', { migrated: true });
   const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  // An idle connection the server ends is dropped from the pool and said, not a crash of the whole run.
+  pool.on('error', (error) => context.log(`peak: an idle connection ended (${error.message})`));
   const store = createPostgresEventStore({ pool });
   const projections = allProjections();
   const memoryLimit = loadConfig().projectionMemoryOrders;

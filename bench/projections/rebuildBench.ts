@@ -29,6 +29,8 @@ export async function runProjectionsBench(context: SectionContext): Promise<Sect
   if (partitions.some((n) => !Number.isInteger(n) || n < 1)) throw new RangeError('BENCH_PROJECTIONS_PARTITIONS: positive whole numbers, comma-separated');
   const database = await context.server.createDatabase('projections', { migrated: true });
   const pool = new pg.Pool({ connectionString: database.url, max: 24 });
+  // An idle connection the server ends is dropped from the pool and said, not a crash of the whole run.
+  pool.on('error', (error) => context.log(`projections: an idle connection ended (${error.message})`));
   const store = createPostgresEventStore({ pool });
   const memoryLimit = loadConfig().projectionMemoryOrders;
   const run: RunContext = { pool, store, serverCpu: serverCpuOf(context.server.dataDir), loadAverage, memoryLimit };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isMap, type Map as PersistentMap } from 'immutable';
 
 /**
  * Canonical JSON: object keys sorted by code unit, no insignificant white
@@ -24,6 +25,10 @@ export function canonicalJson(value: unknown): string {
     }
     return out + ']';
   }
+  // A persistent map (the idempotency memo) is written as a record of its members, never by its
+  // internals, and with every key: its own toJSON drops keys such as "constructor". Parsed JSON and
+  // plain records are never maps, and the prototype tells them apart at once.
+  if (Object.getPrototypeOf(value) !== Object.prototype && isMap(value)) return mapJson(value as PersistentMap<unknown, unknown>);
   // Plain loops and one sort of the keys: this runs for every event appended and folded.
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record).sort();
@@ -37,6 +42,15 @@ export function canonicalJson(value: unknown): string {
     out += JSON.stringify(key) + ':' + canonicalJson(member);
   }
   return out + '}';
+}
+
+function mapJson(map: PersistentMap<unknown, unknown>): string {
+  const record: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const [key, member] of map) {
+    if (typeof key !== 'string') throw new TypeError('canonicalJson: a map is written only with text keys');
+    record[key] = member;
+  }
+  return canonicalJson(record);
 }
 
 // Payloads are immutable values once parsed, so each one's text is worked out once.

@@ -129,10 +129,15 @@ describe.skipIf(!existsSync(chromiumPath) && process.env.CI !== 'true')('the das
     await page.waitForURL(/\/dashboard$/);
   });
 
+  /** The order of the first exception or SLA breach on the overview, by its link's target (the panels may be drawn again meanwhile). */
+  const firstOrderLinked = async (): Promise<string> => {
+    const href = (await page.locator('#panel-sla-breaches a[data-link], #panel-exceptions a[data-link]').first().getAttribute('href'))!;
+    return decodeURIComponent(href.slice('/dashboard/orders/'.length));
+  };
+
   it('follows an order to its verified history', async () => {
-    const link = page.locator('#panel-sla-breaches a[data-link], #panel-exceptions a[data-link]').first();
-    const orderKey = (await link.textContent())!;
-    await link.click();
+    const orderKey = await firstOrderLinked();
+    await page.locator(`a[data-link][href="/dashboard/orders/${orderKey}"]`).first().click();
     await page.waitForURL(new RegExp(`/dashboard/orders/${orderKey}$`));
     await page.locator('#timeline li').first().waitFor();
     let events = 0;
@@ -143,6 +148,33 @@ describe.skipIf(!existsSync(chromiumPath) && process.env.CI !== 'true')('the das
     expect(await page.locator('#timeline .correlation').count()).toBeGreaterThan(0);
     const order = (await t.app.inject({ method: 'GET', url: `/v1/orders/${orderKey}`, headers: { authorization: `Bearer ${t.readKey}` } })).json();
     expect(await page.textContent('#order-status')).toBe(order.displayStatus);
+    await page.goBack();
+    await page.locator('[data-figure]').first().waitFor();
+  });
+
+  it('keeps the order a click opened when the overview it left answers later', async () => {
+    // The overview's next load is held until the order page is shown.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    await page.route('**/v1/reports/summary*', async (route) => { await held; await route.continue(); });
+    try {
+      const overviewAnswered = page.waitForResponse((r) => r.url().includes('/v1/reports/summary'));
+      // Back to the overview as the browser's back button would go (the page's code runs it, not this file's types).
+      await page.evaluate("history.pushState(null, '', '/dashboard'); dispatchEvent(new PopStateEvent('popstate'))");
+      const orderKey = await firstOrderLinked();
+      await page.locator(`a[data-link][href="/dashboard/orders/${orderKey}"]`).first().click();
+      await page.waitForURL(new RegExp(`/dashboard/orders/${orderKey}$`));
+      await page.locator('#timeline li').first().waitFor();
+      release();
+      await overviewAnswered;
+      // Time for the late overview to be drawn, had it been kept.
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+      expect(await page.locator('#timeline li').count()).toBeGreaterThan(0);
+      expect(await page.locator('#panel-exceptions').count()).toBe(0);
+    } finally {
+      release();
+      await page.unroute('**/v1/reports/summary*');
+    }
     await page.goBack();
     await page.locator('[data-figure]').first().waitFor();
   });

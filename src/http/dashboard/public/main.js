@@ -7,6 +7,8 @@ const filterNames = ['soldTo', 'warehouse', 'channel', 'from', 'to'];
 const $ = (id) => document.getElementById(id);
 let current = null;
 let stopLive = null;
+// Navigations so far: a view is shown only if no later navigation began while it loaded.
+let navigations = 0;
 // The latest events the live stream reported, newest first; shared by every view.
 const recent = [];
 const remember = (events) => {
@@ -30,6 +32,7 @@ function showSignIn(message = '') {
 }
 
 async function route() {
+  const navigation = ++navigations;
   if (!session.key) return showSignIn();
   $('sign-in').hidden = true;
   for (const id of ['lookup', 'sign-out']) $(id).hidden = false;
@@ -37,13 +40,20 @@ async function route() {
   $('filters').hidden = Boolean(order);
   const filters = filtersFromUrl();
   for (const name of filterNames) $('filters').elements[name].value = filters[name] ?? '';
-  const view = $('view');
+  // Each navigation renders into a view of its own, put on the page only while it is the latest:
+  // a slow overview must not replace the order page a click opened meanwhile.
+  const view = document.createElement('div');
   try {
-    current = order ? await renderOrder(view, decodeURIComponent(order[1])) : await renderOverview(view, filters, recent);
+    const shown = order ? await renderOrder(view, decodeURIComponent(order[1])) : await renderOverview(view, filters, recent);
+    if (navigation !== navigations) return;
+    current = shown;
+    $('view').replaceChildren(view);
     document.body.dataset.ready = 'true';
   } catch (error) {
+    if (navigation !== navigations) return;
     if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return showSignIn(`The key was refused: ${error.message}`);
-    view.replaceChildren(Object.assign(document.createElement('p'), { className: 'error', textContent: error.message }));
+    current = null;
+    $('view').replaceChildren(Object.assign(document.createElement('p'), { className: 'error', textContent: error.message }));
   }
   if (!stopLive) startLive();
 }
