@@ -49,14 +49,37 @@ export function aliasesOf(event: DomainEvent): Alias[] {
   return [];
 }
 
+/** One order's bind waiting for the next statement. */
+interface PendingBind {
+  readonly orderKey: string;
+  readonly aliases: readonly Alias[];
+  readonly position: string;
+  resolve(bound: BoundAlias[]): void;
+  reject(error: unknown): void;
+}
+
+type BindRow = WaitingRow & { kind: 'erp' | 'po'; value: string; bound_to: string };
+
+/** Most binds in one statement. */
+const maxBindsPerStatement = 500;
+
 /**
  * The alias table, with the bindings already seen kept in memory. A binding
  * never changes once written (the first order to name an alias keeps it), so
  * a remembered one is always right; an alias not yet bound is asked for
  * every time, since another instance may bind it at any moment.
+ *
+ * Binds that arrive while one is being written go together in the next
+ * statement (a batch of new orders binds each order's aliases after its
+ * append): a lone bind goes at once, a busy ledger sends one statement for
+ * many. Within one statement the first bind to name an alias keeps it, as
+ * when they go one after the other; a statement that fails whole is sent
+ * again bind by bind, so no bind is failed by another's.
  */
 export class OrderAliases {
   private readonly bound: LruMap<string, string>;
+  private readonly queue: PendingBind[] = [];
+  private writing = false;
   constructor(private readonly pool: pg.Pool, capacity = 50_000) {
     this.bound = new LruMap(capacity);
   }
@@ -79,41 +102,109 @@ export class OrderAliases {
    * Binds `aliases` to the order (an alias already bound elsewhere keeps its
    * first order) and, in the same statement, reads what waits under each one
    * that is this order's: one round trip for an event that names aliases,
-   * whether they are new, known or another order's.
+   * whether they are new, known or another order's, shared with the binds
+   * of other orders that arrive meanwhile.
    */
-  async bind(orderKey: string, aliases: readonly Alias[], position: string): Promise<BoundAlias[]> {
-    if (aliases.length === 0) return [];
-    const { rows } = await this.pool.query<WaitingRow & { kind: 'erp' | 'po'; value: string }>({
-      name: 'order-alias-bind',
-      text: `WITH input AS (SELECT DISTINCT k AS kind, v AS value FROM unnest($1::text[], $2::text[]) AS a(k, v)),
-             learnt AS (
-               INSERT INTO ledger.order_aliases (kind, value, order_key, first_position)
-               SELECT kind, value, $3, $4 FROM input
-               ON CONFLICT (kind, value) DO NOTHING
-               RETURNING kind, value),
-             -- The statement does not see the rows it inserts: those come from RETURNING, the bindings already made from the table.
-             ours AS (
-               SELECT kind, value FROM learnt
-               UNION ALL
-               SELECT a.kind, a.value FROM ledger.order_aliases a JOIN input i ON a.kind = i.kind AND a.value = i.value
-                WHERE a.order_key = $3)
-             SELECT o.kind, o.value, u.*
-               FROM ours o
-               LEFT JOIN ledger.unmatched_transitions u ON u.alias_kind = o.kind AND u.alias_value = o.value AND u.state = 'waiting'
-              ORDER BY o.kind, o.value, u.received_at, u.id`,
-      values: [aliases.map((a) => a.kind), aliases.map((a) => a.value), orderKey, position],
+  bind(orderKey: string, aliases: readonly Alias[], position: string): Promise<BoundAlias[]> {
+    if (aliases.length === 0) return Promise.resolve([]);
+    return new Promise<BoundAlias[]>((resolve, reject) => {
+      this.queue.push({ orderKey, aliases, position, resolve, reject });
+      this.pump();
     });
-    const bound = new Map<string, BoundAlias>();
+  }
+
+  private pump(): void {
+    if (this.writing || this.queue.length === 0) return;
+    const binds = this.queue.splice(0, maxBindsPerStatement);
+    this.writing = true;
+    void this.write(binds).finally(() => {
+      this.writing = false;
+      this.pump();
+    });
+  }
+
+  private async write(binds: readonly PendingBind[]): Promise<void> {
+    let rows: BindRow[];
+    try {
+      rows = await this.statement(binds);
+    } catch (error) {
+      if (binds.length === 1) {
+        binds[0]!.reject(error);
+        return;
+      }
+      for (const bind of binds) await this.write([bind]);
+      return;
+    }
+    let answers: BoundAlias[][];
+    try {
+      answers = this.answersOf(binds, rows);
+    } catch (error) {
+      for (const bind of binds) bind.reject(error);
+      return;
+    }
+    binds.forEach((bind, i) => bind.resolve(answers[i]!));
+  }
+
+  /** Each bind's aliases that are its order's, with what waits under them; the bindings remembered. */
+  private answersOf(binds: readonly PendingBind[], rows: readonly BindRow[]): BoundAlias[][] {
+    const byOrder = new Map<string, Map<string, BoundAlias>>();
     for (const row of rows) {
       const key = `${row.kind}:${row.value}`;
-      let entry = bound.get(key);
+      let ofOrder = byOrder.get(row.bound_to);
+      if (!ofOrder) byOrder.set(row.bound_to, (ofOrder = new Map()));
+      let entry = ofOrder.get(key);
       if (!entry) {
         entry = { alias: { kind: row.kind, value: row.value }, waiting: [] };
-        bound.set(key, entry);
-        this.bound.set(key, orderKey);
+        ofOrder.set(key, entry);
+        this.bound.set(key, row.bound_to);
       }
       if (row.id !== null) entry.waiting.push(waitingOf(row));
     }
-    return [...bound.values()];
+    return binds.map((bind) => {
+      const ofOrder = byOrder.get(bind.orderKey);
+      if (!ofOrder) return [];
+      const named = new Set(bind.aliases.map((a) => `${a.kind}:${a.value}`));
+      // Each bind gets its own copies: two binds of one order in a statement must not share the lists they are handed.
+      return [...ofOrder].filter(([key]) => named.has(key)).map(([, b]) => ({ alias: b.alias, waiting: [...b.waiting] }));
+    });
+  }
+
+  private async statement(binds: readonly PendingBind[]): Promise<BindRow[]> {
+    const kinds: string[] = [];
+    const values: string[] = [];
+    const orders: string[] = [];
+    const positions: string[] = [];
+    for (const bind of binds) {
+      for (const alias of bind.aliases) {
+        kinds.push(alias.kind);
+        values.push(alias.value);
+        orders.push(bind.orderKey);
+        positions.push(bind.position);
+      }
+    }
+    const { rows } = await this.pool.query<BindRow>({
+      name: 'order-alias-bind-many',
+      text: `WITH asked AS (SELECT k AS kind, v AS value, o AS order_key, p AS position, n
+                             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS a(k, v, o, p, n)),
+             -- The first bind of the statement to name an alias is the one that may take it.
+             first AS (SELECT DISTINCT ON (kind, value) kind, value, order_key, position FROM asked ORDER BY kind, value, n),
+             learnt AS (
+               INSERT INTO ledger.order_aliases (kind, value, order_key, first_position)
+               SELECT kind, value, order_key, position FROM first
+               ON CONFLICT (kind, value) DO NOTHING
+               RETURNING kind, value, order_key),
+             -- The statement does not see the rows it inserts: those come from RETURNING, the bindings already made from the table.
+             ours AS (
+               SELECT kind, value, order_key FROM learnt
+               UNION
+               SELECT a.kind, a.value, a.order_key FROM ledger.order_aliases a
+                 JOIN (SELECT DISTINCT kind, value, order_key FROM asked) i ON a.kind = i.kind AND a.value = i.value AND a.order_key = i.order_key)
+             SELECT o.kind, o.value, o.order_key AS bound_to, u.*
+               FROM ours o
+               LEFT JOIN ledger.unmatched_transitions u ON u.alias_kind = o.kind AND u.alias_value = o.value AND u.state = 'waiting'
+              ORDER BY o.order_key, o.kind, o.value, u.received_at, u.id`,
+      values: [kinds, values, orders, positions],
+    });
+    return rows;
   }
 }

@@ -56,4 +56,34 @@ describe('binding an order\'s aliases', () => {
     const after = await aliases.bind('O-1', [erp('SO-1'), po('C-1:PO-1')], '');
     expect(after.map((b) => [b.alias.value, b.waiting.map((w) => w.id)]).sort()).toEqual([['C-1:PO-1', []], ['SO-1', [second.entry.id]]]);
   });
+
+  it('sends the binds that arrive together in one statement, each answered as it would be alone, and one bind\'s bad value fails only that bind', async () => {
+    const queue = new UnmatchedQueue(db.pool);
+    const waiting = await queue.park(erp('SO-G3'), 'InventoryAllocated', { g: 3 }, envelopeFor('InventoryAllocated', { doc: 'ALLOC-G3' }));
+    await new OrderAliases(db.pool).bind('G-HELD', [erp('SO-HELD')], '');
+    const { pool, statements } = counting(db.pool);
+    const aliases = new OrderAliases(pool);
+    const binds = Array.from({ length: 40 }, (_, i) => aliases.bind(`G-${i}`, [erp(`SO-G${i}`), po(`C-G:PO-${i}`)], ''));
+    // Two orders naming one new alias in the same statement: the first keeps it. And one another order holds.
+    const rival = aliases.bind('G-RIVAL', [erp('SO-G5')], '');
+    const held = aliases.bind('G-THIEF', [erp('SO-HELD')], '');
+    const answers = await Promise.all(binds);
+    expect(statements()).toBeLessThanOrEqual(2);
+    answers.forEach((bound, i) => {
+      expect(bound.map((b) => `${b.alias.kind}:${b.alias.value}`).sort(), `G-${i}`).toEqual([`erp:SO-G${i}`, `po:C-G:PO-${i}`]);
+      expect(bound.flatMap((b) => b.waiting.map((w) => w.id)), `G-${i}`).toEqual(i === 3 ? [waiting.entry.id] : []);
+    });
+    expect(await rival).toEqual([]);
+    expect(await held).toEqual([]);
+    const fresh = new OrderAliases(db.pool);
+    expect(await fresh.resolve(erp('SO-G5'))).toBe('G-5');
+    expect(await fresh.resolve(erp('SO-HELD'))).toBe('G-HELD');
+
+    // A value PostgreSQL refuses fails its own bind only; the others in its statement are bound.
+    const together = [aliases.bind('G-OK-1', [erp('SO-OK-1')], ''), aliases.bind('G-BAD', [erp('SO-\u0000')], ''), aliases.bind('G-OK-2', [erp('SO-OK-2')], '')];
+    const settled = await Promise.allSettled(together);
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await fresh.resolve(erp('SO-OK-1'))).toBe('G-OK-1');
+    expect(await fresh.resolve(erp('SO-OK-2'))).toBe('G-OK-2');
+  });
 });
