@@ -179,6 +179,29 @@ describe.skipIf(!existsSync(chromiumPath) && process.env.CI !== 'true')('the das
     await page.locator('[data-figure]').first().waitFor();
   });
 
+  it('shows nothing a signed-out key had asked for, even when it answers after the sign-out', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    await page.route('**/v1/reports/summary*', async (route) => { await held; await route.continue(); });
+    try {
+      const overviewAnswered = page.waitForResponse((r) => r.url().includes('/v1/reports/summary'));
+      await page.click('#clear-filters');
+      await page.click('#sign-out');
+      await page.locator('#sign-in').waitFor();
+      release();
+      await overviewAnswered;
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+      expect(await page.locator('#sign-in').isVisible()).toBe(true);
+      expect(await page.locator('[data-figure]').count()).toBe(0);
+    } finally {
+      release();
+      await page.unroute('**/v1/reports/summary*');
+    }
+    await page.fill('input[name=key]', t.readKey);
+    await page.click('#sign-in-form button');
+    await page.locator('[data-figure]').first().waitFor();
+  });
+
   it('shows a new submission live, without a reload', async () => {
     const figure = page.locator('[data-figure="orders.received"]');
     const before = JSON.parse((await figure.getAttribute('data-value'))!) as number;

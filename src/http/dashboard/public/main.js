@@ -22,6 +22,8 @@ function filtersFromUrl() {
 }
 
 function showSignIn(message = '') {
+  // A view still loading for the key just dropped is never shown.
+  navigations++;
   session.key = null;
   stopLive?.();
   stopLive = null;
