@@ -152,51 +152,53 @@ describe.skipIf(!existsSync(chromiumPath) && process.env.CI !== 'true')('the das
     await page.locator('[data-figure]').first().waitFor();
   });
 
-  it('keeps the order a click opened when the overview it left answers later', async () => {
-    // The overview's next load is held until the order page is shown.
+  /**
+   * Runs `act` with the overview's summary requests held; `letGo` lets them
+   * through, waits for one to be answered and gives a late view time to be drawn.
+   */
+  const withSummaryHeld = async (act: (letGo: () => Promise<void>) => Promise<void>): Promise<void> => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => { release = resolve; });
     await page.route('**/v1/reports/summary*', async (route) => { await held; await route.continue(); });
+    const answered = page.waitForResponse((r) => r.url().includes('/v1/reports/summary'));
+    answered.catch(() => undefined);
     try {
-      const overviewAnswered = page.waitForResponse((r) => r.url().includes('/v1/reports/summary'));
+      await act(async () => {
+        release();
+        await answered;
+        await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+      });
+    } finally {
+      release();
+      await page.unroute('**/v1/reports/summary*');
+    }
+  };
+
+  it('keeps the order a click opened when the overview it left answers later', async () => {
+    await withSummaryHeld(async (letGo) => {
       // Back to the overview as the browser's back button would go (the page's code runs it, not this file's types).
       await page.evaluate("history.pushState(null, '', '/dashboard'); dispatchEvent(new PopStateEvent('popstate'))");
       const orderKey = await firstOrderLinked();
       await page.locator(`a[data-link][href="/dashboard/orders/${orderKey}"]`).first().click();
       await page.waitForURL(new RegExp(`/dashboard/orders/${orderKey}$`));
       await page.locator('#timeline li').first().waitFor();
-      release();
-      await overviewAnswered;
-      // Time for the late overview to be drawn, had it been kept.
-      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+      await letGo();
       expect(await page.locator('#timeline li').count()).toBeGreaterThan(0);
       expect(await page.locator('#panel-exceptions').count()).toBe(0);
-    } finally {
-      release();
-      await page.unroute('**/v1/reports/summary*');
-    }
+    });
     await page.goBack();
     await page.locator('[data-figure]').first().waitFor();
   });
 
   it('shows nothing a signed-out key had asked for, even when it answers after the sign-out', async () => {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => { release = resolve; });
-    await page.route('**/v1/reports/summary*', async (route) => { await held; await route.continue(); });
-    try {
-      const overviewAnswered = page.waitForResponse((r) => r.url().includes('/v1/reports/summary'));
+    await withSummaryHeld(async (letGo) => {
       await page.click('#clear-filters');
       await page.click('#sign-out');
       await page.locator('#sign-in').waitFor();
-      release();
-      await overviewAnswered;
-      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+      await letGo();
       expect(await page.locator('#sign-in').isVisible()).toBe(true);
       expect(await page.locator('[data-figure]').count()).toBe(0);
-    } finally {
-      release();
-      await page.unroute('**/v1/reports/summary*');
-    }
+    });
     await page.fill('input[name=key]', t.readKey);
     await page.click('#sign-in-form button');
     await page.locator('[data-figure]').first().waitFor();
